@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: speed figures for the foundation. Each figure is a median over several runs; open times are
+ * measured in fresh Node processes (module loading included), as a notebook or script would see them.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { APIClient, CustomMachineLearningInstance, runNotebook, startLocalEngines } from "../src/index";
+import type { Output } from "../src/data-mart/output";
+
+const root = path.resolve(__dirname, "..");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
+const quiet: Output = { table: () => undefined, print: () => undefined, warn: () => undefined };
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Runs a script in a fresh Node process against dist/ and returns the milliseconds it reports. */
+function timeInFreshProcess(script: string): number {
+  const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+  return Number(out.trim().split("\n").at(-1));
+}
+
+const openScript = (dir: string, setup: boolean) => `
+  const t0 = performance.now();
+  const { APIClient } = require("./dist/index.js");
+  const quiet = { table() {}, print() {}, warn() {} };
+  const client = new APIClient({ data_dir: ${JSON.stringify(dir)} }, quiet);
+  (async () => {
+    ${setup ? "await client.data_mart.setup();" : ""}
+    await client.data_mart.bindings.get_uids();
+    const ms = performance.now() - t0;
+    await client.close();
+    console.log(ms.toFixed(1));
+  })();`;
+
+async function main(): Promise<void> {
+  const rows: [string, string, string][] = [];
+
+  // Client open, cold: a fresh folder (the embedded database is created), in a fresh process.
+  const cold = [0, 1, 2].map((i) => timeInFreshProcess(openScript(path.join(scratch, `cold-${i}`), true)));
+  rows.push(["client open, cold (new data mart, fresh process)", `${median(cold).toFixed(0)} ms`, "runs: " + cold.map((v) => v.toFixed(0)).join(", ")]);
+
+  // Client open, warm: an existing data mart reopened by a fresh process (module load + database open + first query).
+  const warmDir = path.join(scratch, "cold-0");
+  const warm = [0, 1, 2, 3, 4].map(() => timeInFreshProcess(openScript(warmDir, false)));
+  rows.push(["client open, warm (existing data mart, fresh process)", `${median(warm).toFixed(0)} ms`, "aim ≤ 1000 ms; runs: " + warm.map((v) => v.toFixed(0)).join(", ")]);
+
+  // bindings.list() latency with 20 bindings, embedded store, output rendered to text but not printed.
+  const engines = await startLocalEngines();
+  const client = new APIClient({ in_memory: true }, quiet);
+  await client.data_mart.setup();
+  for (let i = 0; i < 20; i++) await client.data_mart.bindings.add(`engine ${i}`, new CustomMachineLearningInstance(engines.custom));
+  const listTimes: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t0 = performance.now();
+    await client.data_mart.bindings.list();
+    if (i >= 10) listTimes.push(performance.now() - t0);
+  }
+  rows.push(["bindings.list(), 20 bindings, embedded", `${median(listTimes).toFixed(2)} ms`, `aim ≤ 50 ms; p95 ${[...listTimes].sort((a, b) => a - b)[Math.floor(listTimes.length * 0.95)]!.toFixed(2)} ms`]);
+  await client.close();
+  await engines.stop();
+
+  // Notebook execution, kernel start included.
+  const notebook = path.join(root, "notebooks", "Custom ML engine.ipynb");
+  const nbTimes: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    const result = await runNotebook(notebook, { output_path: path.join(scratch, `nb-${i}.ipynb`) });
+    if (!result.ok) throw new Error(`notebook failed: ${result.failed_cell?.error_text}`);
+    nbTimes.push(performance.now() - t0);
+  }
+  rows.push(["Custom ML engine notebook (kernel start included)", `${(median(nbTimes) / 1000).toFixed(2)} s`, "aim ≤ 15 s; runs: " + nbTimes.map((v) => (v / 1000).toFixed(2)).join(", ")]);
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

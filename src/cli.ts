@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * The `openscale` command: the demo (`npm start`), the local engines, and the notebook runner.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+const USAGE = `Usage: openscale <command> [options]
+
+Commands:
+  demo [--data-dir DIR] [--out-dir DIR] [--no-notebooks]
+        Start the local engines, bind them to an embedded data mart (default .openscale/demo), print the
+        bindings and assets tables, then execute every notebook under ./notebooks into DIR (default out/notebooks).
+  engines [--seed N] [--credentials-file FILE]
+        Start the local engines until Ctrl-C. Their credentials go to FILE (default .openscale/local-engines.json,
+        readable by you only), never to the terminal.
+  run-notebook <file.ipynb>... [--out-dir DIR | --in-place] [--cell-timeout SECONDS]
+        Execute notebooks in the tslab kernel and write them with their outputs.
+  --version, --help`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "demo":
+      return demo(args);
+    case "engines":
+      return engines(args);
+    case "run-notebook": {
+      const { runNotebookCommand } = await import("./notebook/command");
+      return runNotebookCommand(args);
+    }
+    case "--version":
+    case "-v": {
+      const { VERSION } = await import("./client");
+      console.log(VERSION);
+      return 0;
+    }
+    case undefined:
+    case "--help":
+    case "-h":
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      console.error(`openscale: unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** Reads `--name value` and `--flag` options; everything else is positional. */
+function parseOptions(args: string[], flags: string[] = []): { options: Record<string, string | true>; positional: string[] } {
+  const options: Record<string, string | true> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) positional.push(arg);
+    else if (flags.includes(arg.slice(2))) options[arg.slice(2)] = true;
+    else {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new Error(`option ${arg} needs a value`);
+      options[arg.slice(2)] = value;
+      i++;
+    }
+  }
+  return { options, positional };
+}
+
+async function demo(args: string[]): Promise<number> {
+  const { options } = parseOptions(args, ["no-notebooks"]);
+  const { APIClient, CustomMachineLearningInstance, startLocalEngines } = await import("./index");
+  const local = await startLocalEngines();
+  const client = new APIClient({ data_dir: String(options["data-dir"] ?? path.join(".openscale", "demo")) });
+  try {
+    console.log("Local engines started: custom ML engine at", local.custom.url);
+    await client.data_mart.delete({ background_mode: true });
+    await client.data_mart.setup();
+    const details = await client.data_mart.get_details();
+    console.log(`Data mart ${details.data_mart_id} in ${details.location}\n`);
+    await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(local.custom));
+    await client.data_mart.bindings.list();
+    await client.data_mart.bindings.list_assets();
+  } finally {
+    await client.close();
+    await local.stop();
+  }
+  if (options["no-notebooks"]) return 0;
+  const notebooks = fs.existsSync("notebooks")
+    ? fs.readdirSync("notebooks").filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join("notebooks", f))
+    : [];
+  if (notebooks.length === 0) return 0;
+  console.log(`\nExecuting ${notebooks.length} notebook(s) into ${options["out-dir"] ?? "out/notebooks"}:`);
+  const { runNotebookCommand } = await import("./notebook/command");
+  return runNotebookCommand([...notebooks, "--out-dir", String(options["out-dir"] ?? path.join("out", "notebooks"))]);
+}
+
+async function engines(args: string[]): Promise<number> {
+  const { options } = parseOptions(args);
+  const { startLocalEngines } = await import("./local-engines/index");
+  const seed = options.seed === undefined ? undefined : Number(options.seed);
+  const local = await startLocalEngines(seed === undefined ? {} : { seed });
+  const file = String(options["credentials-file"] ?? path.join(".openscale", "local-engines.json"));
+  const { stop, ...credentials } = local;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  console.log(`Local engines running. Credentials (with passwords) written to ${file}.`);
+  for (const [name, c] of Object.entries(credentials)) console.log(`  ${name.padEnd(14)} ${(c as { url?: string }).url ?? ""}`);
+  console.log("Press Ctrl-C to stop.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await stop();
+  fs.rmSync(file, { force: true });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`openscale: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+import { ValidationError } from "../errors";
+
+/** A table ready to show: what resources hand to the display layer. */
+export interface TableModel {
+  title: string;
+  columns: string[];
+  rows: unknown[][];
+  /** A line shown under the table (the v1 "Note: …" when rows were cut). */
+  note?: string;
+}
+
+export interface BuildTableInput {
+  title: string;
+  columns: string[];
+  records: Record<string, unknown>[];
+  /** Exact-match filter on columns; a non-empty filter is named in the title, as in v1. */
+  filter?: Record<string, unknown>;
+  /** Column to sort by, newest/largest first. @default "created" (when that column exists) */
+  sort_by?: string;
+  /** Largest first when true. @default true */
+  sort_reverse?: boolean;
+  /** Rows to show at most, as the user asked. */
+  limit?: number;
+  /** Rows to show at most when the user gave no limit. */
+  default_limit?: number;
+}
+
+/** The v1 SDK's `Table.list`: filter, sort (newest first), cut, and say so in a note. */
+export function buildTable(input: BuildTableInput): TableModel {
+  const filter = Object.entries(input.filter ?? {}).filter(([, v]) => v !== undefined);
+  for (const [key] of filter) {
+    if (!input.columns.includes(key)) {
+      throw new ValidationError(`filter of '${input.title}'`, [
+        { path: key, message: `is not a column; filter on one of: ${input.columns.join(", ")}` },
+      ]);
+    }
+  }
+  let records = input.records.filter((r) => filter.every(([k, v]) => r[k] === v));
+  const sortBy = input.sort_by ?? "created";
+  if (input.columns.includes(sortBy)) {
+    const reverse = input.sort_reverse ?? true;
+    records = [...records].sort((a, b) => compare(a[sortBy], b[sortBy]) * (reverse ? -1 : 1));
+  }
+  const title = filter.length ? `${input.title} (${filter.map(([k, v]) => `${k}=${pyRepr(v)}`).join(", ")})` : input.title;
+  const max = input.limit ?? input.default_limit;
+  let note: string | undefined;
+  if (max !== undefined && records.length > max) {
+    note =
+      input.limit === undefined
+        ? `Note: Only first ${max} records were displayed. To display more use 'limit' parameter.`
+        : `Note: First ${max} records were displayed.`;
+    records = records.slice(0, max);
+  }
+  return { title, columns: input.columns, rows: records.map((r) => input.columns.map((c) => r[c])), ...(note ? { note } : {}) };
+}
+
+function compare(a: unknown, b: unknown): number {
+  const x = a instanceof Date ? a.getTime() : a;
+  const y = b instanceof Date ? b.getTime() : b;
+  if (x === y) return 0;
+  if (x === undefined || x === null) return -1;
+  if (y === undefined || y === null) return 1;
+  return (x as number | string) < (y as number | string) ? -1 : 1;
+}
+
+/** Python's repr of a filter value, as v1 titles show it: `'text'`, `3`, `True`. */
+function pyRepr(value: unknown): string {
+  if (typeof value === "string") return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  if (typeof value === "boolean") return value ? "True" : "False";
+  return String(value);
+}

@@ -1,0 +1,83 @@
+import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
+import { EngineHttp } from "../http";
+import { ServiceTypes } from "../service-types";
+import type { CustomCredentials } from "./credentials";
+import { deploymentList, scoringResponse, type DeploymentList } from "./responses";
+import { EngineResponseError } from "../errors";
+
+/** Talks to a custom engine: `GET {url}/v1/deployments`, and `POST {scoring_url}` with `{fields, values}`. */
+export class CustomEngineAdapter implements EngineAdapter {
+  readonly serviceType = ServiceTypes.CUSTOM_MACHINE_LEARNING;
+  private readonly http: EngineHttp;
+
+  constructor(
+    private readonly credentials: CustomCredentials,
+    options: AdapterOptions = {},
+  ) {
+    this.http = new EngineHttp({
+      engine: ServiceTypes.CUSTOM_MACHINE_LEARNING,
+      timeout_ms: options.timeout_ms,
+      retries: options.retries,
+      headers: credentials.request_headers,
+      secrets: Object.values(credentials.request_headers ?? {}),
+      ...(credentials.username !== undefined && credentials.password !== undefined
+        ? { auth: { username: credentials.username, password: credentials.password } }
+        : {}),
+    });
+  }
+
+  async listDeployments(): Promise<EngineDeployment[]> {
+    const response = await this.http.request({
+      method: "GET",
+      url: `${this.credentials.url}/v1/deployments`,
+      parse: (body) => deploymentList.parse(body),
+    });
+    return response.data.resources.map((r) => this.toDeployment(r));
+  }
+
+  async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
+    const response = await this.http.request({
+      method: "POST",
+      url: deployment.scoring_url,
+      data: { fields: payload.fields, values: payload.values },
+      headers: { "Content-Type": "application/json" },
+      parse: (body) => scoringResponse.parse(body),
+    });
+    const { fields, values, labels } = response.data;
+    if (values.length !== payload.values.length) {
+      throw new EngineResponseError(
+        this.http.engine,
+        deployment.scoring_url,
+        `answered ${values.length} rows for ${payload.values.length} scored rows: one output row per input row is expected`,
+      );
+    }
+    return { fields, values, ...(labels ? { labels } : {}) };
+  }
+
+  private toDeployment(resource: DeploymentList["resources"][number]): EngineDeployment {
+    const { metadata, entity } = resource;
+    const asset = entity.asset ?? {};
+    const properties = entity.asset_properties ?? {};
+    const created = metadata.created_at ?? asset.created_at ?? "";
+    return {
+      deployment_id: metadata.guid,
+      name: entity.name ?? metadata.guid,
+      created_at: created,
+      deployment_type: entity.type ?? "online",
+      scoring_url:
+        entity.scoring_url ?? entity.scoring_endpoint?.url ?? metadata.url ?? `${this.credentials.url}/v1/deployments/${metadata.guid}/online`,
+      ...(metadata.url ? { url: metadata.url } : {}),
+      ...(entity.description ? { description: entity.description } : {}),
+      asset: {
+        source_uid: asset.guid ?? asset.asset_id ?? metadata.guid,
+        name: asset.name ?? entity.name ?? metadata.guid,
+        created: asset.created_at ?? created,
+        type: asset.asset_type ?? "model",
+        frameworks: [],
+        ...(asset.url ? { url: asset.url } : {}),
+        ...(typeof properties.problem_type === "string" ? { problem_type: properties.problem_type } : {}),
+        ...(typeof properties.input_data_type === "string" ? { input_data_type: properties.input_data_type } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The error classes every layer of openscale-ts throws. Each message says what went wrong and how to fix it;
+ * none carries a secret (see `redactText` in ./secrets).
+ */
+
+/** Base class of every error thrown by openscale-ts. */
+export class OpenScaleError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem found in user input: where it is (`credentials.url`) and what to do about it. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Bad input: thrown before anything is written or sent. `issues` lists every offending field. */
+export class ValidationError extends OpenScaleError {
+  readonly issues: ValidationIssue[];
+  constructor(subject: string, issues: ValidationIssue[]) {
+    const lines = issues.map((i) => `  ✖ ${i.path ? `${i.path}: ` : ""}${i.message}`);
+    super(`Invalid ${subject}:\n${lines.join("\n")}`);
+    this.issues = issues;
+  }
+}
+
+/** A uid that names nothing (never existed, or was deleted). */
+export class NotFoundError extends OpenScaleError {
+  constructor(
+    readonly resource: string,
+    readonly uid: string,
+    hint?: string,
+  ) {
+    super(`No ${resource} with uid '${uid}' exists in this data mart.${hint ? ` ${hint}` : ""}`);
+  }
+}
+
+/** The call does not fit the data mart's state (for example: the data mart is not set up yet). */
+export class StateError extends OpenScaleError {}
+
+/** The data mart's database could not be reached or refused a statement. The message names host and database, never the password. */
+export class DatabaseError extends OpenScaleError {}

@@ -1,0 +1,281 @@
+import { randomUUID } from "node:crypto";
+import type { AdapterOptions, EngineAdapter } from "../engines/adapter";
+import { createAdapter } from "../engines/registry";
+import type { ServiceType } from "../engines/service-types";
+import { NotFoundError, StateError, ValidationError } from "../errors";
+import { redact, redactUrl } from "../secrets";
+import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store/data-mart-location";
+import { dropAll } from "../store/migrations";
+import { openStore } from "../store/open-store";
+import { resolvePostgresCredentials } from "../store/postgres-credentials";
+import type { Store } from "../store/store";
+import type { DataMartService } from "./data-mart-service";
+import type {
+  DataMartDetails,
+  DataMartSetupOutcome,
+  DataMartSetupRequest,
+  MlInstanceDeployments,
+  ServiceBinding,
+  ServiceBindingCreateOutcome,
+  ServiceBindingCreateRequest,
+} from "./resources";
+import { validateBindingRequest, validateSetupRequest } from "./validate-requests";
+
+/** Schema used on PostgreSQL when setup() names none. */
+export const DEFAULT_SCHEMA = "openscale";
+
+export interface LocalDataMartServiceOptions {
+  location: DataMartLocation;
+  engine?: AdapterOptions;
+}
+
+interface BindingRow {
+  guid: string;
+  name: string;
+  service_type: ServiceType;
+  instance_id: string;
+  credentials: Record<string, unknown>;
+  request_headers: Record<string, string> | null;
+  state: string;
+  created_at: Date | string;
+  modified_at: Date | string;
+}
+
+const NOT_SET_UP =
+  "The data mart is not set up yet: call `await client.data_mart.setup()` (embedded database) or " +
+  "`await client.data_mart.setup({ db_credentials, schema })` (PostgreSQL) first.";
+
+/** The data mart service run in-process, on the store the data mart's pointer names. */
+export class LocalDataMartService implements DataMartService {
+  private opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
+  private readonly adapters = new Map<string, EngineAdapter>();
+
+  constructor(private readonly options: LocalDataMartServiceOptions) {}
+
+  // ---- data mart -------------------------------------------------------------------------------------------
+
+  async setupDataMart(request: DataMartSetupRequest): Promise<DataMartSetupOutcome> {
+    validateSetupRequest(request);
+    const database = toDatabaseChoice(request);
+    const existing = this.options.location.read();
+    if (existing) {
+      if (!sameDatabase(existing.database, database)) {
+        throw new StateError(
+          `This data mart is already set up on ${describeChoice(existing.database)}. ` +
+            "Call `await client.data_mart.delete()` first to set it up elsewhere, or open another folder with `new APIClient({ data_dir })`.",
+        );
+      }
+      return { created: false, details: await this.getDataMart() };
+    }
+    const store = await openStore(database, this.options.location);
+    try {
+      const pointer: DataMartPointer = { data_mart_id: randomUUID(), created_at: new Date().toISOString(), database };
+      const rows = await store.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
+      if (rows[0]) {
+        // The schema already holds a data mart (another client set it up): join it.
+        pointer.data_mart_id = rows[0].id;
+        pointer.created_at = iso(rows[0].created_at);
+      } else {
+        await store.query(
+          "INSERT INTO data_mart (id, database_type, internal_database, created_at) VALUES ($1, $2, $3, $4)",
+          [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
+        );
+      }
+      this.options.location.write(pointer);
+      this.opened = Promise.resolve({ store, pointer });
+      return { created: rows.length === 0, details: detailsOf(pointer, store) };
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async getDataMart(): Promise<DataMartDetails> {
+    const { store, pointer } = await this.open();
+    return detailsOf(pointer, store);
+  }
+
+  async deleteDataMart(): Promise<boolean> {
+    const pointer = this.options.location.read();
+    if (!pointer) return false;
+    const { store } = await this.open();
+    await dropAll(store);
+    await this.close();
+    this.options.location.clear();
+    return true;
+  }
+
+  // ---- service bindings ------------------------------------------------------------------------------------
+
+  async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
+    const valid = validateBindingRequest(request);
+    const { store } = await this.open();
+    return store.transaction(async (tx) => {
+      const existing = await tx.query<BindingRow>(
+        "SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2",
+        [valid.service_type, valid.instance_id],
+      );
+      if (existing[0]) return { created: false, binding: toResource(existing[0], this.pointerId()) };
+      const rows = await tx.query<BindingRow>(
+        `INSERT INTO service_bindings (guid, name, service_type, instance_id, credentials, request_headers)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [
+          randomUUID(),
+          valid.name,
+          valid.service_type,
+          valid.instance_id,
+          JSON.stringify(valid.credentials),
+          valid.request_headers ? JSON.stringify(valid.request_headers) : null,
+        ],
+      );
+      return { created: true, binding: toResource(rows[0]!, this.pointerId()) };
+    });
+  }
+
+  async listServiceBindings(): Promise<{ service_bindings: ServiceBinding[] }> {
+    const { store } = await this.open();
+    const rows = await store.query<BindingRow>("SELECT * FROM service_bindings ORDER BY created_at DESC, guid");
+    return { service_bindings: rows.map((row) => toResource(row, this.pointerId())) };
+  }
+
+  async getServiceBinding(binding_uid: string): Promise<ServiceBinding> {
+    return toResource(await this.bindingRow(binding_uid), this.pointerId());
+  }
+
+  async deleteServiceBinding(binding_uid: string): Promise<void> {
+    const row = await this.bindingRow(binding_uid);
+    const { store } = await this.open();
+    await store.query("DELETE FROM service_bindings WHERE guid = $1", [row.guid]);
+    this.adapters.delete(row.guid);
+  }
+
+  async listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
+    const row = await this.bindingRow(binding_uid);
+    const deployments = await this.adapterFor(row).listDeployments();
+    return { binding_uid: row.guid, deployments };
+  }
+
+  async close(): Promise<void> {
+    const opened = this.opened;
+    this.opened = undefined;
+    this.adapters.clear();
+    if (opened) await (await opened.catch(() => undefined))?.store.close();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------------
+
+  private open(): Promise<{ store: Store; pointer: DataMartPointer }> {
+    if (!this.opened) {
+      const pointer = this.options.location.read();
+      if (!pointer) return Promise.reject(new StateError(NOT_SET_UP));
+      this.opened = openStore(pointer.database, this.options.location).then((store) => ({ store, pointer }));
+      this.opened.catch(() => (this.opened = undefined));
+    }
+    return this.opened;
+  }
+
+  private pointerId(): string {
+    return this.options.location.read()?.data_mart_id ?? "";
+  }
+
+  private async bindingRow(binding_uid: string): Promise<BindingRow> {
+    if (typeof binding_uid !== "string" || binding_uid.trim() === "") {
+      throw new ValidationError("binding uid", [
+        { path: "binding_uid", message: "expected the uid string that bindings.add() returned (see bindings.list())" },
+      ]);
+    }
+    const { store } = await this.open();
+    const rows = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE guid = $1", [binding_uid]);
+    if (!rows[0]) {
+      throw new NotFoundError("service binding", binding_uid, "See the existing ones with `client.data_mart.bindings.list()`.");
+    }
+    return rows[0];
+  }
+
+  private adapterFor(row: BindingRow): EngineAdapter {
+    let adapter = this.adapters.get(row.guid);
+    if (!adapter) {
+      const credentials = { ...row.credentials, ...(row.request_headers ? { request_headers: row.request_headers } : {}) };
+      adapter = createAdapter(row.service_type, credentials, this.options.engine);
+      this.adapters.set(row.guid, adapter);
+    }
+    return adapter;
+  }
+}
+
+function toDatabaseChoice(request: DataMartSetupRequest): DatabaseChoice {
+  if ("internal_database" in request) return { database_type: "internal" };
+  const config = request.database_configuration;
+  resolvePostgresCredentials(config.credentials); // validates now: a bad field fails before anything is written
+  return {
+    database_type: "postgresql",
+    credentials: config.credentials as Extract<DatabaseChoice, { database_type: "postgresql" }>["credentials"],
+    schema: config.location.schema ?? DEFAULT_SCHEMA,
+    ...(config.name ? { name: config.name } : {}),
+  };
+}
+
+function sameDatabase(a: DatabaseChoice, b: DatabaseChoice): boolean {
+  if (a.database_type === "internal" || b.database_type === "internal") return a.database_type === b.database_type;
+  return (
+    a.schema === b.schema &&
+    resolvePostgresCredentials(a.credentials).display === resolvePostgresCredentials(b.credentials).display
+  );
+}
+
+function describeChoice(choice: DatabaseChoice): string {
+  return choice.database_type === "internal"
+    ? "the embedded database"
+    : `PostgreSQL at ${resolvePostgresCredentials(choice.credentials).display} (schema ${choice.schema})`;
+}
+
+function detailsOf(pointer: DataMartPointer, store: Store): DataMartDetails {
+  const base = {
+    data_mart_id: pointer.data_mart_id,
+    created_at: pointer.created_at,
+    status: { state: "active" as const },
+    service_instance_crn: "N/A",
+    location: store.describe(),
+  };
+  if (pointer.database.database_type === "internal") {
+    return { ...base, internal_database: true, database_configuration: {} };
+  }
+  const credentials = pointer.database.credentials;
+  return {
+    ...base,
+    database_configuration: {
+      database_type: "postgresql",
+      name: pointer.database.name ?? "postgresql",
+      credentials: typeof credentials === "string" ? redactUrl(credentials) : redact(credentials as Record<string, unknown>),
+      location: { schema: pointer.database.schema },
+    },
+  };
+}
+
+function toResource(row: BindingRow, dataMartId: string): ServiceBinding {
+  return {
+    metadata: {
+      guid: row.guid,
+      url: `/v1/data_marts/${dataMartId}/service_bindings/${row.guid}`,
+      created_at: iso(row.created_at),
+      modified_at: iso(row.modified_at),
+    },
+    entity: {
+      name: row.name,
+      service_type: row.service_type,
+      instance_id: row.instance_id,
+      credentials: redact(row.credentials),
+      ...(row.request_headers ? { request_headers: maskAll(row.request_headers) } : {}),
+      status: { state: row.state },
+    },
+  };
+}
+
+/** Header values may be API keys: show which headers are sent, not their values. */
+function maskAll(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((k) => [k, "****"]));
+}
+
+function iso(value: Date | string): string {
+  return (value instanceof Date ? value : new Date(value)).toISOString();
+}

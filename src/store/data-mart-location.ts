@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PostgresCredentials } from "./postgres-credentials";
+
+/** Where a data mart's data lives: the embedded database, or a schema on a PostgreSQL server. */
+export type DatabaseChoice =
+  | { database_type: "internal" }
+  | { database_type: "postgresql"; credentials: PostgresCredentials; schema: string; name?: string };
+
+/** The record a client reads to find its data mart again, without calling `setup()` a second time. */
+export interface DataMartPointer {
+  data_mart_id: string;
+  created_at: string;
+  database: DatabaseChoice;
+}
+
+/** Keeps the pointer (and, for the embedded database, its files) in a folder or in memory. */
+export interface DataMartLocation {
+  read(): DataMartPointer | undefined;
+  write(pointer: DataMartPointer): void;
+  clear(): void;
+  /** The embedded database's folder, or undefined for an in-memory one. */
+  readonly embeddedDir: string | undefined;
+  describe(): string;
+}
+
+const POINTER_FILE = "datamart.json";
+
+/** A data mart kept in a folder (default `./.openscale`): `datamart.json` plus the embedded database in `db/`. */
+export class FolderLocation implements DataMartLocation {
+  readonly embeddedDir: string;
+
+  constructor(readonly folder: string) {
+    this.embeddedDir = path.join(folder, "db");
+  }
+
+  read(): DataMartPointer | undefined {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.folder, POINTER_FILE), "utf8")) as DataMartPointer;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  /** Written atomically and readable by the owner only: it may hold database credentials. */
+  write(pointer: DataMartPointer): void {
+    fs.mkdirSync(this.folder, { recursive: true, mode: 0o700 });
+    const file = path.join(this.folder, POINTER_FILE);
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, `${JSON.stringify(pointer, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(temp, file);
+  }
+
+  clear(): void {
+    fs.rmSync(path.join(this.folder, POINTER_FILE), { force: true });
+    fs.rmSync(this.embeddedDir, { recursive: true, force: true });
+  }
+
+  describe(): string {
+    return path.resolve(this.folder);
+  }
+}
+
+/** A data mart that lives as long as the client: for tests and quick looks. */
+export class MemoryLocation implements DataMartLocation {
+  readonly embeddedDir = undefined;
+  private pointer: DataMartPointer | undefined;
+
+  read(): DataMartPointer | undefined {
+    return this.pointer;
+  }
+
+  write(pointer: DataMartPointer): void {
+    this.pointer = structuredClone(pointer);
+  }
+
+  clear(): void {
+    this.pointer = undefined;
+  }
+
+  describe(): string {
+    return "memory";
+  }
+}

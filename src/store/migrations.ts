@@ -1,0 +1,74 @@
+import type { Queryable, Store } from "./store";
+
+/** One step of the data mart's schema. Versions only grow; a released migration is never edited. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "data mart and service bindings",
+    sql: `
+      CREATE TABLE data_mart (
+        id text PRIMARY KEY,
+        database_type text NOT NULL,
+        internal_database boolean NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        modified_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE service_bindings (
+        guid text PRIMARY KEY,
+        name text NOT NULL,
+        service_type text NOT NULL,
+        instance_id text NOT NULL,
+        credentials jsonb NOT NULL,
+        request_headers jsonb,
+        state text NOT NULL DEFAULT 'active',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        modified_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (service_type, instance_id)
+      );
+      CREATE INDEX service_bindings_created_at ON service_bindings (created_at DESC);
+    `,
+  },
+];
+
+/** Tables the migrations create, newest first: what `dropAll` removes. */
+const TABLES = ["service_bindings", "data_mart", "schema_migrations"];
+
+/** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
+export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  await store.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  let applied = 0;
+  for (const migration of migrations) {
+    const done = await store.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(7351001)");
+      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]);
+      if (rows.length > 0) return false;
+      await execute(tx, migration.sql);
+      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}
+
+/** Removes every table of the data mart (not the schema itself, which may hold the user's other tables). */
+export async function dropAll(store: Store): Promise<void> {
+  await store.transaction(async (tx) => {
+    for (const table of TABLES) await tx.query(`DROP TABLE IF EXISTS ${table} CASCADE`);
+  });
+}
+
+async function execute(tx: Queryable, sql: string): Promise<void> {
+  for (const statement of sql.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter(Boolean)) {
+    await tx.query(statement);
+  }
+}

@@ -1,0 +1,25 @@
+import type { DatabaseChoice, DataMartLocation } from "./data-mart-location";
+import { migrate } from "./migrations";
+import { PGliteStore } from "./pglite-store";
+import { resolvePostgresCredentials } from "./postgres-credentials";
+import { PostgresStore, type PostgresStoreOptions } from "./postgres-store";
+import type { Store } from "./store";
+
+/** Opens the store a data mart lives in and brings its schema up to date. */
+export async function openStore(
+  database: DatabaseChoice,
+  location: DataMartLocation,
+  options: PostgresStoreOptions = {},
+): Promise<Store> {
+  const store =
+    database.database_type === "internal"
+      ? await PGliteStore.open(location.embeddedDir)
+      : await PostgresStore.open(resolvePostgresCredentials(database.credentials), database.schema, options);
+  try {
+    await migrate(store);
+    return store;
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

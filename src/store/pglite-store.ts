@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { DatabaseError } from "../errors";
+import type { Queryable, Store } from "./store";
+
+/**
+ * A freshly initialised, empty in-memory database, dumped once per process: initdb is the slow part of opening
+ * PGlite, so every later in-memory store starts from this snapshot instead.
+ */
+let emptySnapshot: Promise<Blob | File> | undefined;
+
+async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
+  return import("@electric-sql/pglite");
+}
+
+/** The embedded store: PGlite persisted in a folder, or in memory when `dataDir` is undefined. */
+export class PGliteStore implements Store {
+  readonly kind = "pglite" as const;
+
+  private constructor(
+    private readonly db: PGlite,
+    private readonly dataDir: string | undefined,
+  ) {}
+
+  static async open(dataDir?: string): Promise<PGliteStore> {
+    const { PGlite } = await loadPGlite();
+    try {
+      if (dataDir === undefined) {
+        emptySnapshot ??= PGlite.create().then(async (db) => {
+          const dump = await db.dumpDataDir("none");
+          await db.close();
+          return dump;
+        });
+        const db = await PGlite.create({ loadDataDir: await emptySnapshot });
+        return new PGliteStore(db, undefined);
+      }
+      fs.mkdirSync(dataDir, { recursive: true });
+      return new PGliteStore(await PGlite.create({ dataDir }), dataDir);
+    } catch (error) {
+      throw new DatabaseError(
+        `Could not open the embedded data mart database${dataDir ? ` in ${dataDir}` : ""}: ${(error as Error).message}. ` +
+          "If another process has it open, close that process first.",
+        { cause: error },
+      );
+    }
+  }
+
+  async query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return runOn(this.db, sql, params);
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work({ query: (sql, params) => runOn(tx, sql, params) }));
+  }
+
+  describe(): string {
+    return this.dataDir ? `embedded PGlite in ${path.resolve(this.dataDir)}` : "embedded PGlite in memory";
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}
+
+async function runOn<R>(db: PGlite | Transaction, sql: string, params?: readonly unknown[]): Promise<R[]> {
+  const result = await db.query<R>(sql, params ? [...params] : undefined);
+  return result.rows;
+}

@@ -1,0 +1,129 @@
+import type { Pool, PoolClient } from "pg";
+import { DatabaseError } from "../errors";
+import type { PostgresConnection } from "./postgres-credentials";
+import { quoteIdentifier, type Queryable, type Store } from "./store";
+
+/** Options for a store on a PostgreSQL server. */
+export interface PostgresStoreOptions {
+  /** Milliseconds to wait for a connection. @default 10000 */
+  connect_timeout_ms?: number;
+  /** Connections kept open at most. @default 4 */
+  max_connections?: number;
+}
+
+/** The data mart on a PostgreSQL server, inside one schema (created when missing). */
+export class PostgresStore implements Store {
+  readonly kind = "postgresql" as const;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly connection: PostgresConnection,
+    readonly schema: string,
+  ) {}
+
+  /** Connects, checks the login, and makes sure `schema` exists. */
+  static async open(connection: PostgresConnection, schema: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = createPool(connection, options);
+    const quoted = quoteIdentifier(schema);
+    pool.on("connect", (client) => {
+      client.query(`SET search_path TO ${quoted}`).catch(() => undefined);
+    });
+    pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
+    const store = new PostgresStore(pool, connection, schema);
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw toDatabaseError(error, connection);
+    }
+    return store;
+  }
+
+  async query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    try {
+      const result = await this.pool.query(sql, params ? [...params] : undefined);
+      return result.rows as R[];
+    } catch (error) {
+      throw toDatabaseError(error, this.connection);
+    }
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toDatabaseError(error, this.connection);
+    }
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const result = await work({
+        query: async <R>(sql: string, params?: readonly unknown[]) => {
+          try {
+            return (await client.query(sql, params ? [...params] : undefined)).rows as R[];
+          } catch (error) {
+            throw toDatabaseError(error, this.connection);
+          }
+        },
+      });
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true; // the connection died mid-transaction: the server rolls back by itself
+      }
+      throw error instanceof DatabaseError || !isPgError(error) ? error : toDatabaseError(error, this.connection);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  describe(): string {
+    return `PostgreSQL at ${this.connection.display} (schema ${this.schema})`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function createPool(connection: PostgresConnection, options: PostgresStoreOptions): Pool {
+  const { Pool } = require("pg") as typeof import("pg");
+  return new Pool({
+    connectionString: connection.connectionString,
+    ssl: connection.ca ? { ca: connection.ca, rejectUnauthorized: true } : undefined,
+    connectionTimeoutMillis: options.connect_timeout_ms ?? 10_000,
+    max: options.max_connections ?? 4,
+    idleTimeoutMillis: 10_000,
+    allowExitOnIdle: true,
+  });
+}
+
+function isPgError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && ("code" in error || "errno" in error);
+}
+
+/** Turns a pg or socket error into a message that names the server and the fix, never the password. */
+export function toDatabaseError(error: unknown, connection: PostgresConnection): DatabaseError {
+  if (error instanceof DatabaseError) return error;
+  const e = error as { code?: string; message?: string };
+  const where = `PostgreSQL at ${connection.display}`;
+  const hints: Record<string, string> = {
+    ECONNREFUSED: `${where} refused the connection. Check the host and port in db_credentials, and that the server is running.`,
+    ENOTFOUND: `${where}: the host name does not resolve. Check the host in db_credentials.`,
+    EAI_AGAIN: `${where}: the host name does not resolve. Check the host in db_credentials.`,
+    ETIMEDOUT: `${where} did not answer in time. Check the host, port and any firewall.`,
+    "28P01": `${where} refused the login of user '${connection.user}': password authentication failed. Check the password in db_credentials.`,
+    "28000": `${where} refused the login of user '${connection.user}'. Check the user name and pg_hba.conf access rules.`,
+    "3D000": `${where}: the database does not exist. Check the database name in db_credentials.`,
+    "42501": `${where}: user '${connection.user}' lacks a privilege this needs. Grant it, or choose a schema the user owns.`,
+  };
+  const message = e.message ?? String(error);
+  const known =
+    (e.code && hints[e.code]) ||
+    (/timeout/i.test(message) ? `${where} did not answer in time (${message}). Check the host, port and any firewall.` : undefined);
+  return new DatabaseError(known ?? `${where}: ${message}`);
+}

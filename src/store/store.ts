@@ -1,0 +1,28 @@
+/**
+ * The data mart's database, embedded (PGlite) or a PostgreSQL server (pg), behind one interface.
+ * Both speak the same SQL: PostgreSQL's, with `$1` placeholders; unqualified table names resolve through the
+ * store's schema (`search_path`).
+ */
+
+/** Something SQL can be sent to: the store itself, or an open transaction. */
+export interface Queryable {
+  /** Runs one statement and returns its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface Store extends Queryable {
+  readonly kind: "pglite" | "postgresql";
+  /** Runs `work` in one transaction: all of its statements land, or none do. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Where the data lives, for humans; never contains a password. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+/** A schema name: a plain SQL identifier, so it can be quoted safely everywhere. */
+export const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function quoteIdentifier(name: string): string {
+  if (!SCHEMA_NAME.test(name)) throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}

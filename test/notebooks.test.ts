@@ -1,0 +1,76 @@
+/**
+ * Executes every notebook under notebooks/ in the tslab kernel, as a reader would, and checks what it shows.
+ * Runs against dist/ (npm test builds first), because notebooks import the package by name.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { runNotebook } from "../src/notebook/index";
+
+const root = path.resolve(__dirname, "..");
+const notebooksDir = path.join(root, "notebooks");
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-notebooks-"));
+after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[]>;
+}
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: Output[];
+  execution_count?: number | null;
+}
+
+const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : (v ?? ""));
+
+function outputsText(cell: Cell): string {
+  return (cell.outputs ?? []).map((o) => join(o.text) + Object.values(o.data ?? {}).map(join).join("")).join("\n");
+}
+
+/** What each notebook must show, beyond running without error: cell source fragment → patterns its output matches. */
+const expectations: Record<string, [string, RegExp[]][]> = {
+  "Custom ML engine.ipynb": [
+    ["client.version", [/^\d+\.\d+\.\d+/m]],
+    ["generateCreditRisk", [/5000 rows, 20 features, label 'Risk'/, /<table/, /CheckingStatus/]],
+    ["bindings.list()", [/<h3[^>]*>Service bindings<\/h3>|Service bindings/, /My custom engine/, /custom_machine_learning/]],
+    ["bindings.list_assets()", [/Available assets/, /credit/, /iris/]],
+    ["list_asset_deployments", [/Available asset deployments/]],
+    ["bindings.get_details()", [/password: '\*\*\*\*'/]],
+  ],
+};
+
+const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort();
+
+describe("notebooks", () => {
+  test("there are notebooks to run, and each has expectations", () => {
+    assert.ok(notebooks.length > 0);
+    for (const name of notebooks) assert.ok(expectations[name], `add expectations for ${name}`);
+  });
+
+  for (const name of notebooks) {
+    test(name, { timeout: 180_000 }, async () => {
+      const output_path = path.join(outDir, name);
+      const result = await runNotebook(path.join(notebooksDir, name), { output_path, cell_timeout_ms: 60_000 });
+      assert.ok(result.ok, `cell ${result.failed_cell?.index} failed:\n${result.failed_cell?.source}\n${result.failed_cell?.error_text}`);
+      const executed = JSON.parse(fs.readFileSync(output_path, "utf8")) as { cells: Cell[] };
+      const code = executed.cells.filter((c) => c.cell_type === "code");
+      assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1), "every code cell ran, in order");
+      for (const [fragment, patterns] of expectations[name] ?? []) {
+        const cell = code.find((c) => join(c.source).includes(fragment));
+        assert.ok(cell, `no cell contains ${fragment}`);
+        for (const p of patterns) assert.match(outputsText(cell), p, `output of the cell with ${fragment}`);
+      }
+      const all = code.map(outputsText).join("\n");
+      assert.doesNotMatch(all, /password['"]?\s*[:=]\s*['"](?!\*\*\*\*)[^'"]+/i, "no password is shown");
+      assert.doesNotMatch(all, /<script/i, "no scripts in outputs");
+      const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => join(o.text)));
+      assert.deepEqual(errors.filter((e) => !/^Warning/.test(e)), [], "nothing but warnings on stderr");
+    });
+  }
+});
