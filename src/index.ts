@@ -48,4 +48,5 @@ export { create_postgres_schema } from "./store/create-postgres-schema";
 
 export { startLocalEngines, type LocalEngines } from "./local-engines/index";
 export { buildTable, renderTableHtml, renderTableText, showTable, type TableModel } from "./display/index";
-export { runNotebook } from "./notebook/index";
+export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
+export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";

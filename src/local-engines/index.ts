@@ -1,0 +1,49 @@
+import type { CustomCredentials } from "../engines/custom/credentials";
+import { startLocalCustomEngine } from "./custom/custom-engine";
+import { modelZoo } from "./models/model-zoo";
+
+/** Credentials of the running local engines, in the shape you would write for the real ones, and how to stop them. */
+export interface LocalEngines {
+  /** The custom ML engine: `{ url, username, password }`. */
+  custom: CustomCredentials;
+  stop(): Promise<void>;
+}
+
+export interface LocalEnginesOptions {
+  /** Seed of the training data: the same seed serves the same models. @default 42 */
+  seed?: number;
+  /** Interface to listen on. @default "127.0.0.1" */
+  host?: string;
+}
+
+/**
+ * Starts engines on the loopback interface that speak each engine's wire protocol and serve real models trained
+ * on seeded synthetic data (a binary credit-risk model, and a multiclass iris model).
+ * @example const engines = await startLocalEngines(); … await engines.stop();
+ */
+export async function startLocalEngines(options: LocalEnginesOptions = {}): Promise<LocalEngines> {
+  const zoo = modelZoo(options.seed ?? 42);
+  const custom = await startLocalCustomEngine({
+    host: options.host,
+    deployments: [
+      {
+        guid: "credit",
+        name: "German credit risk compliant deployment",
+        description: "Logistic regression credit risk model (binary)",
+        asset_name: "credit",
+        model: zoo.creditRisk,
+      },
+      {
+        guid: "iris",
+        name: "Iris species deployment",
+        description: "Softmax regression iris species model (multiclass)",
+        asset_name: "iris",
+        model: zoo.iris,
+      },
+    ],
+  });
+  return {
+    custom: custom.credentials,
+    stop: () => custom.stop(),
+  };
+}
