@@ -23,7 +23,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 /** Parses `value` with `schema` or throws a ValidationError naming every offending field under `prefix`. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, subject: string, prefix = ""): z.infer<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw new ValidationError(subject, toIssues(result.error, prefix));
   return result.data;
 }

@@ -14,6 +14,7 @@ export interface PostgresStoreOptions {
 /** The data mart on a PostgreSQL server, inside one schema (created when missing). */
 export class PostgresStore implements Store {
   readonly kind = "postgresql" as const;
+  private readonly prepared = new WeakSet<PoolClient>();
 
   private constructor(
     private readonly pool: Pool,
@@ -25,9 +26,6 @@ export class PostgresStore implements Store {
   static async open(connection: PostgresConnection, schema: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const pool = createPool(connection, options);
     const quoted = quoteIdentifier(schema);
-    pool.on("connect", (client) => {
-      client.query(`SET search_path TO ${quoted}`).catch(() => undefined);
-    });
     pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
     const store = new PostgresStore(pool, connection, schema);
     try {
@@ -40,21 +38,33 @@ export class PostgresStore implements Store {
   }
 
   async query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    const client = await this.checkout();
     try {
-      const result = await this.pool.query(sql, params ? [...params] : undefined);
-      return result.rows as R[];
+      return (await client.query(sql, params ? [...params] : undefined)).rows as R[];
     } catch (error) {
       throw toDatabaseError(error, this.connection);
+    } finally {
+      client.release();
     }
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /** A pooled connection whose search_path is the data mart's schema (set once per connection). */
+  private async checkout(): Promise<PoolClient> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
+      if (!this.prepared.has(client)) {
+        await client.query(`SET search_path TO ${quoteIdentifier(this.schema)}`);
+        this.prepared.add(client);
+      }
     } catch (error) {
       throw toDatabaseError(error, this.connection);
     }
+    return client;
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.checkout();
     let broken = false;
     try {
       await client.query("BEGIN");

@@ -15,10 +15,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1" });
+  const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 32 });
   await server.start();
   return {
-    url: `postgres://postgres:postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres:pglite-test-password@${server.getServerConn()}/postgres`,
     kind: "PGlite over the wire protocol",
     stop: async () => {
       await server.stop();
