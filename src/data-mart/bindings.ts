@@ -119,7 +119,7 @@ export class Bindings {
 
   /** Shows every deployment the bound engines serve. */
   async list_asset_deployments(options: TableOptions & { binding_uid?: string } = {}): Promise<void> {
-    const { limit, ...filter } = splitLimit(options);
+    const { limit, binding_uid, ...filter } = splitLimit(options);
     const records = (await this.get_asset_deployment_details({ binding_uid: options.binding_uid })).map((d) => ({
       deployment_uid: d.deployment_id,
       name: d.name,
@@ -128,9 +128,9 @@ export class Bindings {
       parent_asset_uid: d.parent_asset_uid,
       is_subscribed: d.is_subscribed,
     }));
-    this.output.table(
-      buildTable({ title: "Available asset deployments", columns: DEPLOYMENT_COLUMNS, records, filter, limit }),
-    );
+    // binding_uid picks the engine to ask; it is not a column of this table, so it is named in the title only (as v1 did).
+    const title = `Available asset deployments${binding_uid === undefined ? "" : ` (binding_uid='${String(binding_uid)}')`}`;
+    this.output.table(buildTable({ title, columns: DEPLOYMENT_COLUMNS, records, filter, limit }));
   }
 
   /** The assets of every binding (or of one), asked live from the engines. A failing engine gives a warning, not a failed call. */

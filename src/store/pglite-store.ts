@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
 import type { Queryable, Store } from "./store";
@@ -55,7 +54,7 @@ export class PGliteStore implements Store {
   }
 
   describe(): string {
-    return this.dataDir ? `embedded PGlite in ${path.resolve(this.dataDir)}` : "embedded PGlite in memory";
+    return this.dataDir ? `embedded PGlite in ${this.dataDir}` : "embedded PGlite in memory";
   }
 
   async close(): Promise<void> {

@@ -131,6 +131,9 @@ for (const setup of setups) {
       assert.equal(out.lastTable().title, `Available assets (binding_uid='${uid}')`);
       await client.data_mart.bindings.list_asset_deployments();
       assert.deepEqual(out.lastTable().columns, ["deployment_uid", "name", "created", "type", "parent_asset_uid", "is_subscribed"]);
+      await client.data_mart.bindings.list_asset_deployments({ binding_uid: uid });
+      assert.equal(out.lastTable().title, `Available asset deployments (binding_uid='${uid}')`);
+      assert.deepEqual(out.lastTable().rows.map((r) => r[0]).sort(), ["credit", "iris"]);
       assert.deepEqual((await client.data_mart.bindings.get_asset_uids()).sort(), ["credit", "iris"]);
       const deployments = await client.data_mart.bindings.get_asset_deployment_details({ binding_uid: uid });
       assert.ok(deployments.every((d) => d.scoring_url.startsWith(engines.custom.url)));
