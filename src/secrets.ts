@@ -40,22 +40,6 @@ function redactValue(value: unknown, key = ""): unknown {
   return value;
 }
 
-/** Every secret string found in a credentials object (values of secret fields, passwords inside URLs). */
-export function secretValues(value: unknown, key = ""): string[] {
-  if (value === null || value === undefined) return [];
-  if (typeof value === "string") {
-    const found: string[] = [];
-    if (key && isSecretKey(key) && value.length >= 3) found.push(value);
-    for (const m of value.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^@\s]+)@/gi)) found.push(m[1]!);
-    return found;
-  }
-  if (Array.isArray(value)) return value.flatMap((v) => secretValues(v));
-  if (typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => secretValues(v, k));
-  }
-  return [];
-}
-
 /** Masks each of `secrets` (and URL passwords) wherever it occurs in `text`. */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = redactUrl(text);

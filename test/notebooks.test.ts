@@ -37,7 +37,7 @@ function outputsText(cell: Cell): string {
 const expectations: Record<string, [string, RegExp[]][]> = {
   "Custom ML engine.ipynb": [
     ["client.version", [/^\d+\.\d+\.\d+/m]],
-    ["generateCreditRisk", [/5000 rows, 20 features, label 'Risk'/, /<table/, /CheckingStatus/]],
+    ["generateCreditRisk({", [/5000 rows, 20 features, label 'Risk'/, /<table/, /CheckingStatus/]],
     ["bindings.list()", [/<h3[^>]*>Service bindings<\/h3>|Service bindings/, /My custom engine/, /custom_machine_learning/]],
     ["bindings.list_assets()", [/Available assets/, /credit/, /iris/]],
     ["list_asset_deployments", [/Available asset deployments/]],
