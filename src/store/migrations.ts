@@ -48,7 +48,9 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
   let applied = 0;
   for (const migration of migrations) {
     const done = await store.transaction(async (tx) => {
-      await tx.query("SELECT pg_advisory_xact_lock(7351001)");
+      // Several clients may migrate one server schema at once. PGlite has a single connection, and its advisory
+      // locks delay process exit by 10 s, so the lock is taken on PostgreSQL only.
+      if (store.kind === "postgresql") await tx.query("SELECT pg_advisory_xact_lock(7351001)");
       const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]);
       if (rows.length > 0) return false;
       await execute(tx, migration.sql);

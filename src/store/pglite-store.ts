@@ -3,12 +3,6 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
 import type { Queryable, Store } from "./store";
 
-/**
- * A freshly initialised, empty in-memory database, dumped once per process: initdb is the slow part of opening
- * PGlite, so every later in-memory store starts from this snapshot instead.
- */
-let emptySnapshot: Promise<Blob | File> | undefined;
-
 async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
   return import("@electric-sql/pglite");
 }
@@ -25,15 +19,9 @@ export class PGliteStore implements Store {
   static async open(dataDir?: string): Promise<PGliteStore> {
     const { PGlite } = await loadPGlite();
     try {
-      if (dataDir === undefined) {
-        emptySnapshot ??= PGlite.create().then(async (db) => {
-          const dump = await db.dumpDataDir("none");
-          await db.close();
-          return dump;
-        });
-        const db = await PGlite.create({ loadDataDir: await emptySnapshot });
-        return new PGliteStore(db, undefined);
-      }
+      // In memory: a plain create. (A database loaded from a dumped snapshot would start faster, but PGlite
+      // then keeps the Node process from exiting: a script would hang at its end.)
+      if (dataDir === undefined) return new PGliteStore(await PGlite.create(), undefined);
       fs.mkdirSync(dataDir, { recursive: true });
       return new PGliteStore(await PGlite.create({ dataDir }), dataDir);
     } catch (error) {

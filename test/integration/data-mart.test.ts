@@ -277,9 +277,12 @@ describe("the data mart's life cycle", () => {
 
   test("a data mart set up on one database refuses a second setup elsewhere", async () => {
     const client = new APIClient({ in_memory: true }, new RecordingOutput());
-    await client.data_mart.setup();
-    await assert.rejects(client.data_mart.setup({ db_credentials: postgres.url, schema: "elsewhere" }), StateError);
-    await client.close();
+    try {
+      await client.data_mart.setup();
+      await assert.rejects(client.data_mart.setup({ db_credentials: postgres.url, schema: "elsewhere" }), StateError);
+    } finally {
+      await client.close();
+    }
   });
 
   test("client options are validated", () => {

@@ -130,3 +130,17 @@ describe("PostgreSQL faults", () => {
     }
   });
 });
+
+describe("create_postgres_schema", () => {
+  test("drops and re-creates the schema, as the tutorials do before setup", async () => {
+    const { create_postgres_schema } = await import("../../src/store/create-postgres-schema");
+    const schema = `tutorial_schema_${process.pid}`;
+    const store = await PostgresStore.open(resolvePostgresCredentials(postgres.url), schema);
+    await store.query("CREATE TABLE leftover (a int)");
+    await create_postgres_schema(postgres.url, schema);
+    const rows = await store.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", [schema]);
+    assert.deepEqual(rows, []);
+    await store.close();
+    await assert.rejects(create_postgres_schema(postgres.url, "bad; drop"), (e: unknown) => e instanceof ValidationError && /schema_name/.test((e as Error).message));
+  });
+});
