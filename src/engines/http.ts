@@ -1,5 +1,5 @@
 import https from "node:https";
-import axios, { AxiosError, type AxiosInstance, type Method } from "axios";
+import type { AxiosError, AxiosInstance, Method } from "axios";
 import {
   EngineAuthenticationError,
   EngineConnectionError,
@@ -60,6 +60,8 @@ export class EngineHttp {
 
   constructor(private readonly options: EngineHttpOptions) {
     this.secrets = [...(options.secrets ?? []), ...(options.auth ? [options.auth.password] : [])].filter((s) => s.length >= 3);
+    // Loaded on first use: axios is a tenth of a second of start-up that a notebook only needs once it talks to an engine.
+    const axios = (require("axios") as typeof import("axios")).default;
     this.client = axios.create({
       timeout: options.timeout_ms ?? 10_000,
       headers: { "User-Agent": "openscale-ts", Accept: "application/json", ...options.headers },
