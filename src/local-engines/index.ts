@@ -1,11 +1,15 @@
 import type { CustomCredentials } from "../engines/custom/credentials";
+import type { WatsonMachineLearningCredentials } from "../engines/watson-machine-learning/credentials";
 import { startLocalCustomEngine } from "./custom/custom-engine";
 import { modelZoo } from "./models/model-zoo";
+import { startLocalWmlEngine } from "./watson-machine-learning/wml-engine";
 
 /** Credentials of the running local engines, in the shape you would write for the real ones, and how to stop them. */
 export interface LocalEngines {
   /** The custom ML engine: `{ url, username, password }`. */
   custom: CustomCredentials;
+  /** Watson Machine Learning v4 with its IAM: `{ apikey, url, instance_id, space_id, iam_url }`. */
+  wml: WatsonMachineLearningCredentials;
   stop(): Promise<void>;
 }
 
@@ -42,8 +46,18 @@ export async function startLocalEngines(options: LocalEnginesOptions = {}): Prom
       },
     ],
   });
+  const wml = await startLocalWmlEngine({
+    host: options.host,
+    deployments: [
+      { name: "German credit risk model deployment", model_name: "German credit risk model", model: zoo.creditRisk },
+      { name: "Iris species model deployment", model_name: "Iris species model", model: zoo.iris },
+    ],
+  });
   return {
     custom: custom.credentials,
-    stop: () => custom.stop(),
+    wml: wml.credentials,
+    stop: async () => {
+      await Promise.all([custom.stop(), wml.stop()]);
+    },
   };
 }

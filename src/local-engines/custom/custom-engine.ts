@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
 import type { CustomCredentials } from "../../engines/custom/credentials";
 import { listenLoopback, readBody, sendJson } from "../http-server";
+import { parseJson, scoreRows } from "../models/score-request";
 import type { TrainedModel } from "../models/trained-model";
 
 /** A model served under a deployment id. */
@@ -108,35 +109,12 @@ function listing(d: CustomDeployment, base: string) {
   };
 }
 
-/** Checks a `{fields, values}` body against the model's features and scores it; or says exactly what is wrong. */
+/** Scores a `{fields, values}` body; the answer is `{fields: [prediction, probability], labels, values}`. */
 function score(model: TrainedModel, text: string): { fields: string[]; labels: string[]; values: unknown[][] } | { error: string } {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { error: "The body is not JSON: send {\"fields\": [...], \"values\": [[...], ...]}." };
-  }
-  const { fields, values } = (body ?? {}) as { fields?: unknown; values?: unknown };
-  if (!Array.isArray(fields) || !fields.every((f) => typeof f === "string")) return { error: "'fields' must be an array of column names." };
-  if (!Array.isArray(values) || !values.every(Array.isArray)) return { error: "'values' must be an array of rows (arrays)." };
-  const missing = model.feature_columns.filter((c) => !fields.includes(c));
-  if (missing.length) return { error: `Missing feature column(s): ${missing.join(", ")}.` };
-  const rows: Record<string, unknown>[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const row = values[i] as unknown[];
-    if (row.length !== fields.length) return { error: `Row ${i} has ${row.length} values for ${fields.length} fields.` };
-    const record: Record<string, unknown> = {};
-    fields.forEach((f, j) => (record[f as string] = row[j]));
-    for (const column of model.feature_columns) {
-      const value = record[column];
-      if (model.categorical_columns.includes(column)) {
-        if (typeof value !== "string") return { error: `Row ${i}: '${column}' must be a string, got ${JSON.stringify(value)}.` };
-      } else if (typeof value !== "number" || !Number.isFinite(value)) {
-        return { error: `Row ${i}: '${column}' must be a number, got ${JSON.stringify(value)}.` };
-      }
-    }
-    rows.push(record);
-  }
-  const predictions = model.predict(rows);
-  return { fields: ["prediction", "probability"], labels: model.labels, values: predictions.map((p) => [p.prediction, p.probability]) };
+  const parsed = parseJson(text);
+  if ("error" in parsed) return { error: `${parsed.error} Send {"fields": [...], "values": [[...], ...]}.` };
+  const { fields, values } = (parsed.body ?? {}) as { fields?: unknown; values?: unknown };
+  const outcome = scoreRows(model, fields, values);
+  if ("error" in outcome) return outcome;
+  return { fields: ["prediction", "probability"], labels: model.labels, values: outcome.predictions.map((p) => [p.prediction, p.probability]) };
 }
