@@ -2,6 +2,8 @@ import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } fr
 import { credentialSchemas } from "./credential-schemas";
 import { CustomEngineAdapter } from "./custom/adapter";
 import type { CustomCredentials } from "./custom/credentials";
+import { SageMakerAdapter } from "./sagemaker/adapter";
+import type { SageMakerCredentials } from "./sagemaker/credentials";
 import { WatsonMachineLearningAdapter } from "./watson-machine-learning/adapter";
 import type { WatsonMachineLearningCredentials } from "./watson-machine-learning/credentials";
 import { OpenScaleError } from "../errors";
@@ -16,6 +18,8 @@ export function createAdapter(serviceType: ServiceType, credentials: unknown, op
       return new CustomEngineAdapter(checked as CustomCredentials, options);
     case ServiceTypes.WATSON_MACHINE_LEARNING:
       return new WatsonMachineLearningAdapter(checked as WatsonMachineLearningCredentials, options);
+    case ServiceTypes.SAGEMAKER_MACHINE_LEARNING:
+      return new SageMakerAdapter(checked as SageMakerCredentials, options);
     default:
       return new UnavailableAdapter(serviceType);
   }
@@ -26,7 +30,7 @@ class UnavailableAdapter implements EngineAdapter {
   constructor(readonly serviceType: ServiceType) {}
 
   private fail(what: string): never {
-    throw new OpenScaleError(`${what} of ${this.serviceType} engines is not available in this version of openscale-ts yet (custom and Watson Machine Learning engines are).`);
+    throw new OpenScaleError(`${what} of ${this.serviceType} engines is not available in this version of openscale-ts yet (custom, Watson Machine Learning and SageMaker engines are).`);
   }
 
   async listDeployments(): Promise<EngineDeployment[]> {

@@ -1,7 +1,9 @@
 import type { CustomCredentials } from "../engines/custom/credentials";
+import type { SageMakerCredentials } from "../engines/sagemaker/credentials";
 import type { WatsonMachineLearningCredentials } from "../engines/watson-machine-learning/credentials";
 import { startLocalCustomEngine } from "./custom/custom-engine";
 import { modelZoo } from "./models/model-zoo";
+import { startLocalSageMakerEngine } from "./sagemaker/sagemaker-engine";
 import { startLocalWmlEngine } from "./watson-machine-learning/wml-engine";
 
 /** Credentials of the running local engines, in the shape you would write for the real ones, and how to stop them. */
@@ -10,6 +12,8 @@ export interface LocalEngines {
   custom: CustomCredentials;
   /** Watson Machine Learning v4 with its IAM: `{ apikey, url, instance_id, space_id, iam_url }`. */
   wml: WatsonMachineLearningCredentials;
+  /** AWS SageMaker (control plane and runtime, SigV4): `{ access_key_id, secret_access_key, region, endpoint_url, runtime_url }`. */
+  sagemaker: SageMakerCredentials;
   stop(): Promise<void>;
 }
 
@@ -53,11 +57,19 @@ export async function startLocalEngines(options: LocalEnginesOptions = {}): Prom
       { name: "Iris species model deployment", model_name: "Iris species model", model: zoo.iris },
     ],
   });
+  const sagemaker = await startLocalSageMakerEngine({
+    host: options.host,
+    endpoints: [
+      { name: "credit-risk-endpoint", model_name: "credit-risk-linear-learner", model: zoo.creditRisk },
+      { name: "iris-endpoint", model_name: "iris-linear-learner", model: zoo.iris },
+    ],
+  });
   return {
     custom: custom.credentials,
     wml: wml.credentials,
+    sagemaker: sagemaker.credentials,
     stop: async () => {
-      await Promise.all([custom.stop(), wml.stop()]);
+      await Promise.all([custom.stop(), wml.stop(), sagemaker.stop()]);
     },
   };
 }
