@@ -66,15 +66,18 @@ function parseOptions(args: string[], flags: string[] = []): { options: Record<s
 
 async function demo(args: string[]): Promise<number> {
   const { options } = parseOptions(args, ["no-notebooks"]);
-  const { APIClient, CustomMachineLearningInstance, startLocalEngines } = await import("./index");
+  const { APIClient, CustomMachineLearningInstance, SageMakerMachineLearningInstance, WatsonMachineLearningInstance, startLocalEngines } =
+    await import("./index");
   const local = await startLocalEngines();
   const client = new APIClient({ data_dir: String(options["data-dir"] ?? path.join(".openscale", "demo")) });
   try {
-    console.log("Local engines started: custom ML engine at", local.custom.url);
+    console.log(`Local engines started: custom ${local.custom.url}, Watson ML ${local.wml.url}, SageMaker ${local.sagemaker.endpoint_url}`);
     await client.data_mart.delete({ background_mode: true });
     await client.data_mart.setup();
     const details = await client.data_mart.get_details();
     console.log(`Data mart ${details.data_mart_id} in ${details.location}\n`);
+    await client.data_mart.bindings.add("WML instance", new WatsonMachineLearningInstance(local.wml));
+    await client.data_mart.bindings.add("My AWS SageMaker engine", new SageMakerMachineLearningInstance(local.sagemaker));
     await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(local.custom));
     await client.data_mart.bindings.list();
     await client.data_mart.bindings.list_assets();

@@ -26,12 +26,16 @@ describe("openscale command", () => {
     assert.match(err.stderr, /run-notebook/);
   });
 
-  test("demo binds the local engine and prints text tables in a plain terminal, with no secret", { timeout: 60_000 }, async () => {
+  test("demo binds the local engines and prints text tables in a plain terminal, with no secret", { timeout: 60_000 }, async () => {
     const { stdout } = await run(process.execPath, [cli, "demo", "--no-notebooks", "--data-dir", path.join(tmp, "demo")], { cwd: tmp });
     assert.match(stdout, /--- Service bindings ---/);
     assert.match(stdout, /║ [0-9a-f-]{36} │ My custom engine │ custom_machine_learning │/);
     assert.match(stdout, /--- Available assets ---/);
     assert.match(stdout, /║ credit /);
+    assert.match(stdout, /WML instance +│ watson_machine_learning/);
+    assert.match(stdout, /My AWS SageMaker engine +│ sagemaker_machine_learning/);
+    assert.match(stdout, /credit-risk-linear-learner/);
+    assert.match(stdout, /scikit-learn_1\.1/);
     assert.doesNotMatch(stdout, /password/i);
   });
 
