@@ -198,13 +198,14 @@ function retryDelay(error: unknown, backoff: number): number | undefined {
   return undefined;
 }
 
-/** The engine's own message from the usual error bodies: `{errors:[{message}]}`, `{message}`, `{error}`, `{Message}`. */
+/** The engine's own message from the usual error bodies: OAuth's `{error_description}`, `{errors:[{message}]}`, `{message}`, `{error}`, `{Message}`. */
 function engineReason(body: string): string | undefined {
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
     const errors = json.errors as { message?: string }[] | undefined;
     const nested = json.error as { message?: string } | string | undefined;
     const found =
+      json.error_description ||
       (Array.isArray(errors) && errors[0]?.message) ||
       json.message ||
       json.Message ||

@@ -1,5 +1,7 @@
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "./adapter";
 import { credentialSchemas } from "./credential-schemas";
+import { AzureMachineLearningStudioAdapter } from "./azure-machine-learning-studio/adapter";
+import type { AzureCredentials } from "./azure-credentials";
 import { CustomEngineAdapter } from "./custom/adapter";
 import type { CustomCredentials } from "./custom/credentials";
 import { SageMakerAdapter } from "./sagemaker/adapter";
@@ -18,6 +20,8 @@ export function createAdapter(serviceType: ServiceType, credentials: unknown, op
       return new CustomEngineAdapter(checked as CustomCredentials, options);
     case ServiceTypes.WATSON_MACHINE_LEARNING:
       return new WatsonMachineLearningAdapter(checked as WatsonMachineLearningCredentials, options);
+    case ServiceTypes.AZURE_MACHINE_LEARNING:
+      return new AzureMachineLearningStudioAdapter(checked as AzureCredentials, options);
     case ServiceTypes.SAGEMAKER_MACHINE_LEARNING:
       return new SageMakerAdapter(checked as SageMakerCredentials, options);
     default:
@@ -30,7 +34,7 @@ class UnavailableAdapter implements EngineAdapter {
   constructor(readonly serviceType: ServiceType) {}
 
   private fail(what: string): never {
-    throw new OpenScaleError(`${what} of ${this.serviceType} engines is not available in this version of openscale-ts yet (custom, Watson Machine Learning and SageMaker engines are).`);
+    throw new OpenScaleError(`${what} of ${this.serviceType} engines is not available in this version of openscale-ts yet (custom, Watson Machine Learning, Azure ML Studio and SageMaker engines are).`);
   }
 
   async listDeployments(): Promise<EngineDeployment[]> {

@@ -1,6 +1,8 @@
+import type { AzureCredentials } from "../engines/azure-credentials";
 import type { CustomCredentials } from "../engines/custom/credentials";
 import type { SageMakerCredentials } from "../engines/sagemaker/credentials";
 import type { WatsonMachineLearningCredentials } from "../engines/watson-machine-learning/credentials";
+import { startLocalAzureEngine } from "./azure/azure-engine";
 import { startLocalCustomEngine } from "./custom/custom-engine";
 import { modelZoo } from "./models/model-zoo";
 import { startLocalSageMakerEngine } from "./sagemaker/sagemaker-engine";
@@ -14,6 +16,8 @@ export interface LocalEngines {
   wml: WatsonMachineLearningCredentials;
   /** AWS SageMaker (control plane and runtime, SigV4): `{ access_key_id, secret_access_key, region, endpoint_url, runtime_url }`. */
   sagemaker: SageMakerCredentials;
+  /** Azure ML Studio (Azure AD, ARM, request-response services) over HTTPS; `ca_certificate` is its CA. */
+  azure_studio: AzureCredentials;
   stop(): Promise<void>;
 }
 
@@ -64,12 +68,20 @@ export async function startLocalEngines(options: LocalEnginesOptions = {}): Prom
       { name: "iris-endpoint", model_name: "iris-linear-learner", model: zoo.iris },
     ],
   });
+  const azure = await startLocalAzureEngine({
+    host: options.host,
+    webServices: [
+      { name: "credit-risk-web-service", title: "German credit risk (Studio)", model: zoo.creditRisk },
+      { name: "iris-web-service", title: "Iris species (Studio)", model: zoo.iris },
+    ],
+  });
   return {
     custom: custom.credentials,
     wml: wml.credentials,
     sagemaker: sagemaker.credentials,
+    azure_studio: azure.credentials,
     stop: async () => {
-      await Promise.all([custom.stop(), wml.stop(), sagemaker.stop()]);
+      await Promise.all([custom.stop(), wml.stop(), sagemaker.stop(), azure.stop()]);
     },
   };
 }

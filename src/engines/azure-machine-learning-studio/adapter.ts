@@ -1,0 +1,124 @@
+import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
+import { AzureAdTokenManager, DEFAULT_MANAGEMENT_URL } from "../azure-ad-token";
+import type { AzureCredentials } from "../azure-credentials";
+import { EngineAuthenticationError, EngineResponseError } from "../errors";
+import { EngineHttp } from "../http";
+import { ServiceTypes } from "../service-types";
+import { executeResponse, webServiceKeys, webServiceList } from "./responses";
+
+export const STUDIO_API_VERSION = "2017-01-01";
+
+/**
+ * Azure Machine Learning Studio (classic) web services: Azure AD token, ARM listing and keys, and the
+ * request-response `execute` call with the swagger body (`{Inputs: {input1: [records]}}`).
+ */
+export class AzureMachineLearningStudioAdapter implements EngineAdapter {
+  readonly serviceType = ServiceTypes.AZURE_MACHINE_LEARNING;
+  private readonly http: EngineHttp;
+  readonly tokens: AzureAdTokenManager;
+  private readonly management: string;
+  /** Web service keys by scoring URL, learnt while listing. */
+  private readonly keys = new Map<string, { serviceId: string; key?: string }>();
+
+  constructor(
+    private readonly credentials: AzureCredentials,
+    options: AdapterOptions = {},
+  ) {
+    this.http = new EngineHttp({
+      engine: ServiceTypes.AZURE_MACHINE_LEARNING,
+      timeout_ms: options.timeout_ms,
+      retries: options.retries,
+      ca: credentials.ca_certificate,
+      secrets: [credentials.client_secret],
+    });
+    this.tokens = new AzureAdTokenManager(this.http, credentials);
+    this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
+  }
+
+  async listDeployments(): Promise<EngineDeployment[]> {
+    const url = `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearning/webServices`;
+    const list = await this.arm({ method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });
+    return list.value.map((service) => {
+      const scoring = service.properties.swaggerLocation
+        ? service.properties.swaggerLocation.replace(/swagger\.json.*$/, "execute?api-version=2.0&format=swagger")
+        : "";
+      this.keys.set(scoring, { serviceId: service.id });
+      const created = service.properties.createdOn ?? "";
+      return {
+        deployment_id: service.name,
+        name: service.properties.title ?? service.name,
+        created_at: created,
+        deployment_type: "online",
+        scoring_url: scoring,
+        url: `${this.management}${service.id}`,
+        ...(service.properties.description ? { description: service.properties.description } : {}),
+        asset: { source_uid: service.name, name: service.properties.title ?? service.name, created, type: "model", frameworks: [] },
+      };
+    });
+  }
+
+  /** Sends the rows as swagger records and reads the records back as `{fields, values}`. */
+  async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
+    const key = await this.keyFor(deployment);
+    const records = payload.values.map((row) => Object.fromEntries(payload.fields.map((f, i) => [f, row[i]])));
+    const answer = await this.http.request({
+      method: "POST",
+      url: deployment.scoring_url,
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      data: { Inputs: { input1: records }, GlobalParameters: {} },
+      parse: (b) => executeResponse.parse(b),
+    });
+    const output = Object.values(answer.data.Results)[0];
+    const normalised = studioOutputToFieldsValues(output);
+    if (!normalised || normalised.values.length !== payload.values.length) {
+      throw new EngineResponseError(this.http.engine, deployment.scoring_url, `answered ${normalised?.values.length ?? 0} rows for ${payload.values.length} scored rows`);
+    }
+    return normalised;
+  }
+
+  private async keyFor(deployment: EngineDeployment): Promise<string> {
+    let entry = this.keys.get(deployment.scoring_url);
+    if (!entry) {
+      await this.listDeployments();
+      entry = this.keys.get(deployment.scoring_url);
+    }
+    if (!entry) throw new EngineResponseError(this.http.engine, deployment.scoring_url, "no web service of this subscription has this scoring URL");
+    if (!entry.key) {
+      const keys = await this.arm({
+        method: "POST",
+        url: `${this.management}${entry.serviceId}/listKeys`,
+        params: { "api-version": STUDIO_API_VERSION },
+        idempotent: true,
+        parse: (b) => webServiceKeys.parse(b),
+      });
+      entry.key = keys.primary;
+    }
+    return entry.key;
+  }
+
+  /** An ARM request with the Azure AD token; a 401 renews the token once. */
+  private async arm<T>(request: Parameters<EngineHttp["request"]>[0] & { parse: (b: unknown) => T }): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.get();
+      try {
+        return (await this.http.request<T>({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } })).data;
+      } catch (error) {
+        if (attempt === 0 && error instanceof EngineAuthenticationError && error.status === 401) {
+          this.tokens.invalidate();
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** Azure's two output forms, swagger records or a classic table, as `{fields, values}`. */
+export function studioOutputToFieldsValues(output: unknown): FieldsValues | undefined {
+  if (Array.isArray(output)) {
+    const fields = [...new Set(output.flatMap((r) => Object.keys(r as object)))];
+    return { fields, values: output.map((r) => fields.map((f) => (r as Record<string, unknown>)[f] ?? null)) };
+  }
+  const table = (output as { value?: { ColumnNames: string[]; Values: unknown[][] } } | undefined)?.value;
+  return table ? { fields: table.ColumnNames, values: table.Values } : undefined;
+}
