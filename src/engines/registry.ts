@@ -1,7 +1,8 @@
-import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "./adapter";
+import type { AdapterOptions, EngineAdapter } from "./adapter";
 import { credentialSchemas } from "./credential-schemas";
 import { AzureMachineLearningStudioAdapter } from "./azure-machine-learning-studio/adapter";
 import type { AzureCredentials } from "./azure-credentials";
+import { AzureMachineLearningServiceAdapter } from "./azure-machine-learning-service/adapter";
 import { CustomEngineAdapter } from "./custom/adapter";
 import type { CustomCredentials } from "./custom/credentials";
 import { SageMakerAdapter } from "./sagemaker/adapter";
@@ -22,26 +23,13 @@ export function createAdapter(serviceType: ServiceType, credentials: unknown, op
       return new WatsonMachineLearningAdapter(checked as WatsonMachineLearningCredentials, options);
     case ServiceTypes.AZURE_MACHINE_LEARNING:
       return new AzureMachineLearningStudioAdapter(checked as AzureCredentials, options);
+    case ServiceTypes.AZURE_MACHINE_LEARNING_SERVICE:
+      return new AzureMachineLearningServiceAdapter(checked as AzureCredentials, options);
     case ServiceTypes.SAGEMAKER_MACHINE_LEARNING:
       return new SageMakerAdapter(checked as SageMakerCredentials, options);
-    default:
-      return new UnavailableAdapter(serviceType);
-  }
-}
-
-/** Stands in for an engine whose adapter this version does not have yet: every call says so. */
-class UnavailableAdapter implements EngineAdapter {
-  constructor(readonly serviceType: ServiceType) {}
-
-  private fail(what: string): never {
-    throw new OpenScaleError(`${what} of ${this.serviceType} engines is not available in this version of openscale-ts yet (custom, Watson Machine Learning, Azure ML Studio and SageMaker engines are).`);
-  }
-
-  async listDeployments(): Promise<EngineDeployment[]> {
-    this.fail("Listing assets");
-  }
-
-  async score(_deployment: EngineDeployment, _payload: FieldsValues): Promise<FieldsValues> {
-    this.fail("Scoring");
+    default: {
+      const unknown: never = serviceType;
+      throw new OpenScaleError(`No adapter for service type '${String(unknown)}'.`);
+    }
   }
 }

@@ -18,6 +18,8 @@ export interface LocalEngines {
   sagemaker: SageMakerCredentials;
   /** Azure ML Studio (Azure AD, ARM, request-response services) over HTTPS; `ca_certificate` is its CA. */
   azure_studio: AzureCredentials;
+  /** Azure ML online endpoints: the same service principal and local Azure (a subscription can hold both). */
+  azure_service: AzureCredentials;
   stop(): Promise<void>;
 }
 
@@ -74,12 +76,17 @@ export async function startLocalEngines(options: LocalEnginesOptions = {}): Prom
       { name: "credit-risk-web-service", title: "German credit risk (Studio)", model: zoo.creditRisk },
       { name: "iris-web-service", title: "Iris species (Studio)", model: zoo.iris },
     ],
+    onlineEndpoints: [
+      { name: "credit-risk-endpoint", model_name: "credit-risk-sklearn", model: zoo.creditRisk },
+      { name: "iris-endpoint", model_name: "iris-sklearn", model: zoo.iris },
+    ],
   });
   return {
     custom: custom.credentials,
     wml: wml.credentials,
     sagemaker: sagemaker.credentials,
     azure_studio: azure.credentials,
+    azure_service: { ...azure.credentials },
     stop: async () => {
       await Promise.all([custom.stop(), wml.stop(), sagemaker.stop(), azure.stop()]);
     },

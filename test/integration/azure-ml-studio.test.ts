@@ -136,3 +136,56 @@ describe("an Azure ML Studio binding in the data mart", () => {
     }
   });
 });
+
+describe("Azure ML Service (online endpoints) against the local Azure engine", () => {
+  let service: LocalAzureEngine;
+  before(async () => {
+    const zoo = modelZoo(42);
+    service = await startLocalAzureEngine({
+      webServices: [],
+      onlineEndpoints: [
+        { name: "credit-risk-endpoint", model_name: "credit-risk-sklearn", model: zoo.creditRisk },
+        { name: "iris-endpoint", model_name: "iris-sklearn", model: zoo.iris },
+      ],
+    });
+  });
+  after(() => service.stop());
+
+  test("lists workspaces' online endpoints and scores input_data with the endpoint key", async () => {
+    const { AzureMachineLearningServiceAdapter } = await import("../../src/engines/azure-machine-learning-service/adapter");
+    const adapter = new AzureMachineLearningServiceAdapter(service.credentials);
+    const deployments = await adapter.listDeployments();
+    assert.deepEqual(deployments.map((d) => d.deployment_id).sort(), ["credit-risk-endpoint", "iris-endpoint"]);
+    const c = deployments.find((d) => d.deployment_id === "credit-risk-endpoint")!;
+    assert.equal(c.asset.source_uid, "credit-risk-sklearn");
+    assert.match(c.scoring_url, /\/inference\/credit-risk-endpoint\/score$/);
+    const out = await adapter.score(c, { fields: credit.feature_columns, values: credit.values.map((r) => r.slice(0, 20)) });
+    assert.deepEqual(out.fields, ["Scored Labels", "Scored Probabilities"]);
+    assert.equal(out.values.length, 3);
+    assert.equal((out.values[0]![1] as number[]).length, 2);
+  });
+
+  test("a scoring call without the endpoint key is refused", async () => {
+    const res = await axios.post(`${service.credentials.management_url}/inference/iris-endpoint/score`, { input_data: {} }, {
+      httpsAgent: new https.Agent({ ca: service.credentials.ca_certificate }),
+      validateStatus: () => true,
+    });
+    assert.equal(res.status, 401);
+  });
+
+  test("binds as azure_machine_learning_service and lists the endpoints' models", async () => {
+    const out = new RecordingOutput();
+    const client = new APIClient({ in_memory: true }, out);
+    try {
+      await client.data_mart.setup();
+      const { AzureMachineLearningServiceInstance } = await import("../../src/index");
+      const uid = await client.data_mart.bindings.add("My Azure ML Service", new AzureMachineLearningServiceInstance(service.credentials));
+      await client.data_mart.bindings.list();
+      assert.equal(out.lastTable().rows[0]![2], "azure_machine_learning_service");
+      await client.data_mart.bindings.list_assets({ binding_uid: uid });
+      assert.deepEqual(out.lastTable().rows.map((r) => r[0]).sort(), ["credit-risk-sklearn", "iris-sklearn"]);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -186,7 +186,8 @@ for (const setup of setups) {
     test("secrets never reach tables, details, warnings or printed objects", async () => {
       const sm = await client.data_mart.bindings.add(
         "SageMaker",
-        new SageMakerMachineLearningInstance({ access_key_id: "AKIAEXAMPLE", secret_access_key: "aws-secret-value", region: "us-east-1" }),
+        // Host overrides point at a closed loopback port: tests never reach AWS.
+        new SageMakerMachineLearningInstance({ access_key_id: "AKIAEXAMPLE", secret_access_key: "aws-secret-value", region: "us-east-1", endpoint_url: "http://127.0.0.1:9", runtime_url: "http://127.0.0.1:9" }),
       );
       await client.data_mart.bindings.list();
       await client.data_mart.bindings.list_assets();

@@ -15,6 +15,13 @@ export interface StudioWebService {
   model: TrainedModel;
 }
 
+export interface OnlineEndpoint {
+  /** Endpoint name. */
+  name: string;
+  model_name: string;
+  model: TrainedModel;
+}
+
 export interface LocalAzureEngine {
   /** Credentials for Azure ML Studio (the same service principal serves Azure ML Service later). */
   credentials: AzureCredentials;
@@ -35,15 +42,24 @@ function equal(a: string, b: string): boolean {
  * Azure on the loopback interface, over HTTPS with a certificate made at start-up: the Microsoft identity platform's
  * client-credentials token endpoint (and the OpenID metadata MSAL reads), Azure Resource Manager's
  * `Microsoft.MachineLearning/webServices` listing and `listKeys`, and each Studio web service's request-response
- * `execute` (swagger and classic bodies), each checking its own credential as Azure does.
+ * `execute` (swagger and classic bodies), and Azure ML's workspaces, `onlineEndpoints`, their `listKeys` and `/score`,
+ * each checking its own credential as Azure does.
  */
-export async function startLocalAzureEngine(options: { webServices: StudioWebService[]; host?: string; token_lifetime_s?: number }): Promise<LocalAzureEngine> {
+export async function startLocalAzureEngine(options: {
+  webServices: StudioWebService[];
+  onlineEndpoints?: OnlineEndpoint[];
+  host?: string;
+  token_lifetime_s?: number;
+}): Promise<LocalAzureEngine> {
+  const endpoints = options.onlineEndpoints ?? [];
   const tenant = stableUuid("local-azure-tenant");
   const subscription = stableUuid("local-azure-subscription");
   const clientId = stableUuid("local-azure-client");
   const clientSecret = randomBytes(24).toString("base64url");
   const issuer = new LocalJwtIssuer(randomBytes(32));
   const serviceKeys = new Map(options.webServices.map((s) => [s.name, randomBytes(32).toString("base64")]));
+  const endpointKeys = new Map(endpoints.map((e) => [e.name, randomBytes(32).toString("base64")]));
+  const workspace = `/subscriptions/${subscription}/resourceGroups/${RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/openscale-workspace`;
   const requests: Record<string, number> = {};
   const count = (route: string) => (requests[route] = (requests[route] ?? 0) + 1);
   const tls = await localCertificate();
@@ -96,6 +112,25 @@ export async function startLocalAzureEngine(options: { webServices: StudioWebSer
       return execute_(res, service, url.searchParams.get("format") === "swagger", (await readBody(req, 10 * 1024 * 1024)) ?? "");
     }
 
+    // --- Azure ML online endpoint scoring (its own key) ------------------------------------------------------
+    const inference = /^\/inference\/([^/]+)\/score$/.exec(path);
+    if (inference) {
+      const endpoint = endpoints.find((e) => e.name === inference[1]);
+      if (!endpoint) return armError(res, 404, "EndpointNotFound", `No online endpoint ${inference[1]}.`);
+      if (!equal(bearerToken(req.headers.authorization) ?? "", endpointKeys.get(endpoint.name)!)) return sendJson(res, 401, { message: "Key based authentication is enabled: the key is missing or wrong." });
+      if (req.method !== "POST") return armError(res, 405, "MethodNotAllowed", "Use POST.");
+      count("POST score");
+      let input: { columns?: unknown; data?: unknown } | undefined;
+      try {
+        input = (JSON.parse((await readBody(req, 10 * 1024 * 1024)) ?? "") as { input_data?: typeof input }).input_data;
+      } catch {
+        return sendJson(res, 400, { message: "The request body is not JSON." });
+      }
+      const outcome = scoreRows(endpoint.model, input?.columns, input?.data);
+      if ("error" in outcome) return sendJson(res, 400, { message: `An unexpected error occurred in scoring script: ${outcome.error}` });
+      return sendJson(res, 200, { "Scored Labels": outcome.predictions.map((p) => p.prediction), "Scored Probabilities": outcome.predictions.map((p) => p.probability) });
+    }
+
     // --- Azure Resource Manager ---------------------------------------------------------------------------
     if (!path.startsWith("/subscriptions/")) return armError(res, 404, "NotFound", `No route ${path}.`);
     const token = bearerToken(req.headers.authorization);
@@ -124,6 +159,29 @@ export async function startLocalAzureEngine(options: { webServices: StudioWebSer
           },
         })),
       });
+    }
+    if (req.method === "GET" && path === `/subscriptions/${subscription}/providers/Microsoft.MachineLearningServices/workspaces`) {
+      count("GET workspaces");
+      return sendJson(res, 200, { value: [{ id: workspace, name: "openscale-workspace", location: "eastus", type: "Microsoft.MachineLearningServices/workspaces" }] });
+    }
+    if (req.method === "GET" && path === `${workspace}/onlineEndpoints`) {
+      count("GET onlineEndpoints");
+      return sendJson(res, 200, {
+        value: endpoints.map((e) => ({
+          id: `${workspace}/onlineEndpoints/${e.name}`,
+          name: e.name,
+          type: "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+          location: "eastus",
+          tags: { model: e.model_name },
+          properties: { authMode: "Key", scoringUri: `${base}/inference/${e.name}/score`, provisioningState: "Succeeded", description: `${e.model.name} (${e.model.problem_type})` },
+          systemData: { createdAt: CREATED_AT, createdBy: clientId, lastModifiedAt: CREATED_AT },
+        })),
+      });
+    }
+    const endpointKeysPath = /^(.*)\/onlineEndpoints\/([^/]+)\/listKeys$/.exec(path);
+    if (req.method === "POST" && endpointKeysPath && endpointKeysPath[1] === workspace && endpointKeys.has(endpointKeysPath[2]!)) {
+      count("POST endpoint listKeys");
+      return sendJson(res, 200, { primaryKey: endpointKeys.get(endpointKeysPath[2]!), secondaryKey: randomBytes(32).toString("base64") });
     }
     const keys = /^(.*)\/listKeys$/.exec(path);
     const keyed = keys ? options.webServices.find((s) => serviceId(s.name) === keys[1]) : undefined;
