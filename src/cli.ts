@@ -66,18 +66,29 @@ function parseOptions(args: string[], flags: string[] = []): { options: Record<s
 
 async function demo(args: string[]): Promise<number> {
   const { options } = parseOptions(args, ["no-notebooks"]);
-  const { APIClient, CustomMachineLearningInstance, SageMakerMachineLearningInstance, WatsonMachineLearningInstance, startLocalEngines } =
-    await import("./index");
+  const {
+    APIClient,
+    AzureMachineLearningInstance,
+    AzureMachineLearningServiceInstance,
+    CustomMachineLearningInstance,
+    SageMakerMachineLearningInstance,
+    WatsonMachineLearningInstance,
+    startLocalEngines,
+  } = await import("./index");
   const local = await startLocalEngines();
   const client = new APIClient({ data_dir: String(options["data-dir"] ?? path.join(".openscale", "demo")) });
   try {
-    console.log(`Local engines started: custom ${local.custom.url}, Watson ML ${local.wml.url}, SageMaker ${local.sagemaker.endpoint_url}`);
+    console.log(
+      `Local engines started: Watson ML ${local.wml.url}, Azure ${local.azure_studio.management_url}, SageMaker ${local.sagemaker.endpoint_url}, custom ${local.custom.url}`,
+    );
     await client.data_mart.delete({ background_mode: true });
     await client.data_mart.setup();
     const details = await client.data_mart.get_details();
     console.log(`Data mart ${details.data_mart_id} in ${details.location}\n`);
     await client.data_mart.bindings.add("WML instance", new WatsonMachineLearningInstance(local.wml));
+    await client.data_mart.bindings.add("My Azure ML Studio engine", new AzureMachineLearningInstance(local.azure_studio));
     await client.data_mart.bindings.add("My AWS SageMaker engine", new SageMakerMachineLearningInstance(local.sagemaker));
+    await client.data_mart.bindings.add("My Azure ML Service", new AzureMachineLearningServiceInstance(local.azure_service));
     await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(local.custom));
     await client.data_mart.bindings.list();
     await client.data_mart.bindings.list_assets();
@@ -105,7 +116,10 @@ async function engines(args: string[]): Promise<number> {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   console.log(`Local engines running. Credentials (with passwords) written to ${file}.`);
-  for (const [name, c] of Object.entries(credentials)) console.log(`  ${name.padEnd(14)} ${(c as { url?: string }).url ?? ""}`);
+  for (const [name, c] of Object.entries(credentials)) {
+    const where = c as { url?: string; management_url?: string; endpoint_url?: string };
+    console.log(`  ${name.padEnd(14)} ${where.url ?? where.management_url ?? where.endpoint_url ?? ""}`);
+  }
   console.log("Press Ctrl-C to stop.");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -29,14 +29,17 @@ describe("openscale command", () => {
   test("demo binds the local engines and prints text tables in a plain terminal, with no secret", { timeout: 60_000 }, async () => {
     const { stdout } = await run(process.execPath, [cli, "demo", "--no-notebooks", "--data-dir", path.join(tmp, "demo")], { cwd: tmp });
     assert.match(stdout, /--- Service bindings ---/);
-    assert.match(stdout, /║ [0-9a-f-]{36} │ My custom engine │ custom_machine_learning │/);
+    assert.match(stdout, /║ [0-9a-f-]{36} │ My custom engine +│ custom_machine_learning +│/);
     assert.match(stdout, /--- Available assets ---/);
     assert.match(stdout, /║ credit /);
     assert.match(stdout, /WML instance +│ watson_machine_learning/);
     assert.match(stdout, /My AWS SageMaker engine +│ sagemaker_machine_learning/);
     assert.match(stdout, /credit-risk-linear-learner/);
+    assert.match(stdout, /My Azure ML Studio engine +│ azure_machine_learning /);
+    assert.match(stdout, /My Azure ML Service +│ azure_machine_learning_service/);
+    assert.match(stdout, /credit-risk-web-service/);
     assert.match(stdout, /scikit-learn_1\.1/);
-    assert.doesNotMatch(stdout, /password/i);
+    assert.doesNotMatch(stdout, /password|secret|BEGIN CERTIFICATE/i);
   });
 
   test("engines writes its credentials to a private file, never to the terminal, and cleans up on Ctrl-C", { timeout: 30_000 }, async () => {
