@@ -47,6 +47,7 @@ export type { PostgresCredentials } from "./store/postgres-credentials";
 export { create_postgres_schema } from "./store/create-postgres-schema";
 
 export { startLocalEngines, type LocalEngines } from "./local-engines/index";
+export { credentialsFromEnvironment } from "./environment";
 export { buildTable, renderTableHtml, renderTableText, showTable, type TableModel } from "./display/index";
 export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
 export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";

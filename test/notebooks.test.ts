@@ -43,6 +43,28 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_asset_deployments", [/Available asset deployments/]],
     ["bindings.get_details()", [/password: '\*\*\*\*'/]],
   ],
+  "Multiple ML engines.ipynb": [
+    ["bindings.list();", [/Service bindings/, /WML instance/, /watson_machine_learning/, /My Azure ML Studio engine/, /azure_machine_learning/, /My AWS SageMaker engine/, /sagemaker_machine_learning/]],
+    ["list({ service_type", [/Service bindings \(service_type=&#39;custom_machine_learning&#39;\)/, /My custom engine/]],
+    ["get_details(binding_uid_3)", [/secret_access_key: '\*\*\*\*'/, /access_key_id: 'AKIA/]],
+    ["list_assets({ binding_uid: binding_uid_2 })", [/Available assets \(binding_uid=/, /credit-risk-web-service/]],
+    ["list_assets();", [/credit-risk-linear-learner/, /scikit-learn_1\.1/, /credit-risk-web-service/, /iris/]],
+  ],
+  "Watson ML engine.ipynb": [
+    ["bindings.list();", [/WML instance/, /watson_machine_learning/]],
+    ["bindings.get_details()", [/apikey: '\*\*\*\*'/]],
+    ["list_assets(", [/German credit risk model/, /scikit-learn_1\.1/]],
+  ],
+  "Azure ML Studio engine.ipynb": [
+    ["bindings.list();", [/My Azure ML Studio engine/, /azure_machine_learning/]],
+    ["bindings.get_details()", [/client_secret: '\*\*\*\*'/]],
+    ["list_assets(", [/credit-risk-web-service/, /German credit risk \(Studio\)/]],
+  ],
+  "SageMaker engine.ipynb": [
+    ["bindings.list();", [/My SageMaker engine/, /sagemaker_machine_learning/]],
+    ["bindings.get_details()", [/secret_access_key: '\*\*\*\*'/]],
+    ["list_assets(", [/credit-risk-linear-learner/]],
+  ],
 };
 
 const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort();
@@ -67,7 +89,12 @@ describe("notebooks", () => {
         for (const p of patterns) assert.match(outputsText(cell), p, `output of the cell with ${fragment}`);
       }
       const all = code.map(outputsText).join("\n");
-      assert.doesNotMatch(all, /password['"]?\s*[:=]\s*['"](?!\*\*\*\*)[^'"]+/i, "no password is shown");
+      assert.doesNotMatch(
+        all,
+        /(password|apikey|client_secret|secret_access_key|ca_certificate)['"]?\s*[:=]\s*['"](?!\*\*\*\*)[^'"]+/i,
+        "no secret is shown",
+      );
+      assert.doesNotMatch(all, /BEGIN CERTIFICATE|BEGIN PRIVATE KEY/, "no certificate or key is shown");
       assert.doesNotMatch(all, /<script/i, "no scripts in outputs");
       const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => join(o.text)));
       assert.deepEqual(errors.filter((e) => !/^Warning/.test(e)), [], "nothing but warnings on stderr");
