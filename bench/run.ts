@@ -9,6 +9,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   APIClient,
+  AzureMachineLearningInstance,
+  AzureMachineLearningServiceInstance,
   CustomMachineLearningInstance,
   SageMakerMachineLearningInstance,
   WatsonMachineLearningInstance,
@@ -88,7 +90,9 @@ async function main(): Promise<void> {
   const multi = new APIClient({ in_memory: true }, quiet);
   await multi.data_mart.setup();
   await multi.data_mart.bindings.add("WML instance", new WatsonMachineLearningInstance(engines.wml));
+  await multi.data_mart.bindings.add("My Azure ML Studio engine", new AzureMachineLearningInstance(engines.azure_studio));
   await multi.data_mart.bindings.add("My AWS SageMaker engine", new SageMakerMachineLearningInstance(engines.sagemaker));
+  await multi.data_mart.bindings.add("My Azure ML Service", new AzureMachineLearningServiceInstance(engines.azure_service));
   await multi.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(engines.custom));
   const uids = await multi.data_mart.bindings.get_uids();
   await multi.data_mart.bindings.get_asset_details(); // warm: tokens fetched, connections open

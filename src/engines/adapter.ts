@@ -41,6 +41,11 @@ export interface EngineAdapter {
   listDeployments(): Promise<EngineDeployment[]>;
   /** Scores rows on one deployment and returns the engine's answer normalised to `{fields, values}`. */
   score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues>;
+  /**
+   * Proves the credentials with the engine's cheapest authenticated call (a token exchange, a signed listing), so that
+   * a wrong key fails when binding, before anything is stored. Absent where the protocol offers no such call.
+   */
+  verifyCredentials?(): Promise<void>;
 }
 
 /** Options every adapter takes from the client: how long to wait, how often to retry idempotent calls. */

@@ -110,6 +110,15 @@ export class LocalDataMartService implements DataMartService {
   async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
     const valid = validateBindingRequest(request);
     const { store } = await this.open();
+    const [existing] = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2", [
+      valid.service_type,
+      valid.instance_id,
+    ]);
+    if (!existing) {
+      // Wrong keys fail here, with the engine's own answer, and nothing is stored.
+      const credentials = { ...valid.credentials, ...(valid.request_headers ? { request_headers: valid.request_headers } : {}) };
+      await createAdapter(valid.service_type, credentials, this.options.engine).verifyCredentials?.();
+    }
     return store.transaction(async (tx) => {
       const existing = await tx.query<BindingRow>(
         "SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2",

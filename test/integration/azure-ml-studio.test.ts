@@ -131,6 +131,11 @@ describe("an Azure ML Studio binding in the data mart", () => {
       const details = JSON.stringify(await client.data_mart.bindings.get_details(uid));
       assert.ok(!details.includes(azure.credentials.client_secret));
       assert.ok(!details.includes("BEGIN CERTIFICATE"), "the CA is not echoed back either");
+      await assert.rejects(
+        client.data_mart.bindings.add("Azure with a wrong secret", new AzureMachineLearningInstance({ ...azure.credentials, client_secret: "wrong-secret-0000" })),
+        (e: unknown) => e instanceof EngineAuthenticationError && /AADSTS7000215/.test((e as Error).message),
+      );
+      assert.deepEqual(await client.data_mart.bindings.get_uids(), [uid], "a wrong secret stores nothing");
     } finally {
       await client.close();
     }

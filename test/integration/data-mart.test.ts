@@ -36,7 +36,7 @@ after(async () => {
 
 /** Every secret the tests hand to the library: none may ever come back out. */
 function secrets(): string[] {
-  return [engines.custom.password!, "aws-secret-value", new URL(postgres.url).password].filter((s) => s && s.length > 3);
+  return [engines.custom.password!, engines.sagemaker.secret_access_key, new URL(postgres.url).password].filter((s) => s && s.length > 3);
 }
 
 function assertNoSecret(text: string): void {
@@ -186,8 +186,7 @@ for (const setup of setups) {
     test("secrets never reach tables, details, warnings or printed objects", async () => {
       const sm = await client.data_mart.bindings.add(
         "SageMaker",
-        // Host overrides point at a closed loopback port: tests never reach AWS.
-        new SageMakerMachineLearningInstance({ access_key_id: "AKIAEXAMPLE", secret_access_key: "aws-secret-value", region: "us-east-1", endpoint_url: "http://127.0.0.1:9", runtime_url: "http://127.0.0.1:9" }),
+        new SageMakerMachineLearningInstance(engines.sagemaker),
       );
       await client.data_mart.bindings.list();
       await client.data_mart.bindings.list_assets();
@@ -201,7 +200,7 @@ for (const setup of setups) {
       ].join("\n");
       assertNoSecret(everything);
       const details = (await client.data_mart.bindings.get_details(sm)) as { entity: { credentials: Record<string, string> } };
-      assert.equal(details.entity.credentials.access_key_id, "AKIAEXAMPLE");
+      assert.equal(details.entity.credentials.access_key_id, engines.sagemaker.access_key_id);
       assert.equal(details.entity.credentials.secret_access_key, "****");
       await client.data_mart.bindings.delete(sm);
     });

@@ -145,6 +145,11 @@ describe("a SageMaker binding in the data mart", () => {
       assert.equal(details.entity.service_type, "sagemaker_machine_learning");
       assert.equal(details.entity.credentials.secret_access_key, "****");
       assert.equal(details.entity.credentials.access_key_id, sm.credentials.access_key_id);
+      await assert.rejects(
+        client.data_mart.bindings.add("SageMaker with a wrong secret", new SageMakerMachineLearningInstance({ ...sm.credentials, secret_access_key: "wrong-secret-0000" })),
+        (e: unknown) => e instanceof EngineAuthenticationError && /signature we calculated does not match/.test((e as Error).message),
+      );
+      assert.deepEqual(await client.data_mart.bindings.get_uids(), [uid], "a wrong secret stores nothing");
     } finally {
       await client.close();
     }

@@ -133,6 +133,12 @@ describe("a WML binding in the data mart", () => {
       assert.ok(assets.rows.every((r) => r[4] === "scikit-learn_1.1"));
       const details = JSON.stringify(await client.data_mart.bindings.get_details(uid));
       assert.ok(!details.includes(wml.credentials.apikey));
+      const before = await client.data_mart.bindings.get_uids();
+      await assert.rejects(
+        client.data_mart.bindings.add("WML with a wrong key", new WatsonMachineLearningInstance({ ...wml.credentials, instance_id: "another", apikey: "wrong-key-000000" })),
+        (e: unknown) => e instanceof EngineAuthenticationError && /IAM rejected the API key/.test((e as Error).message),
+      );
+      assert.deepEqual(await client.data_mart.bindings.get_uids(), before, "a wrong key stores nothing");
     } finally {
       await client.close();
     }

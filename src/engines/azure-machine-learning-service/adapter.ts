@@ -34,6 +34,10 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
   }
 
+  async verifyCredentials(): Promise<void> {
+    await this.tokens.get();
+  }
+
   async listDeployments(): Promise<EngineDeployment[]> {
     const params = { "api-version": SERVICE_API_VERSION };
     const workspaces = await this.arm({

@@ -35,6 +35,10 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
   }
 
+  async verifyCredentials(): Promise<void> {
+    await this.tokens.get();
+  }
+
   async listDeployments(): Promise<EngineDeployment[]> {
     const url = `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearning/webServices`;
     const list = await this.arm({ method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });

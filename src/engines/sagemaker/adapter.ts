@@ -36,6 +36,11 @@ export class SageMakerAdapter implements EngineAdapter {
     this.runtimeUrl = new URL(credentials.runtime_url ?? `https://runtime.sagemaker.${credentials.region}.amazonaws.com`);
   }
 
+  /** A signed `ListEndpoints` of one item: AWS checks the key and the signature. */
+  async verifyCredentials(): Promise<void> {
+    await this.control("ListEndpoints", { MaxResults: 1 }, (b) => listEndpointsResponse.parse(b));
+  }
+
   async listDeployments(): Promise<EngineDeployment[]> {
     const endpoints: { EndpointName: string; EndpointArn?: string; CreationTime?: number | string }[] = [];
     let next: string | undefined;

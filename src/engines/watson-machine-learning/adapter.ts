@@ -29,6 +29,10 @@ export class WatsonMachineLearningAdapter implements EngineAdapter {
     this.tokens = new IamTokenManager(this.http, credentials.apikey, credentials.iam_url ?? DEFAULT_IAM_URL);
   }
 
+  async verifyCredentials(): Promise<void> {
+    await this.tokens.get();
+  }
+
   async listDeployments(): Promise<EngineDeployment[]> {
     const space = this.credentials.space_id;
     if (!space) {
