@@ -194,3 +194,25 @@ describe("Azure ML Service (online endpoints) against the local Azure engine", (
     }
   });
 });
+
+describe("Azure faults", () => {
+  test("ARM refuses an expired Azure AD token, as Azure does", { timeout: 30_000 }, async () => {
+    const short = await startLocalAzureEngine({ webServices: [], token_lifetime_s: 1 });
+    try {
+      const adapter = new AzureMachineLearningStudioAdapter(short.credentials);
+      const token = await adapter.tokens.get();
+      await new Promise((r) => setTimeout(r, 1100));
+      const res = await axios.get(`${short.credentials.management_url}/subscriptions/${short.credentials.subscription_id}/providers/Microsoft.MachineLearning/webServices`, {
+        params: { "api-version": "2017-01-01" },
+        headers: { Authorization: `Bearer ${token}` },
+        httpsAgent: new https.Agent({ ca: short.credentials.ca_certificate }),
+        validateStatus: () => true,
+      });
+      assert.equal(res.status, 401);
+      assert.equal(res.data.error.code, "ExpiredAuthenticationToken");
+      assert.deepEqual(await adapter.listDeployments(), [], "the adapter renews the token by itself");
+    } finally {
+      await short.stop();
+    }
+  });
+});

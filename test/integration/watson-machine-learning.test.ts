@@ -144,3 +144,24 @@ describe("a WML binding in the data mart", () => {
     }
   });
 });
+
+describe("Watson ML faults", () => {
+  test("a deployment list that breaks the v4 shape is an EngineResponseError naming the URL", async () => {
+    const http = await import("node:http");
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.url!.startsWith("/identity/token") ? JSON.stringify({ access_token: "t", expires_in: 3600 }) : JSON.stringify({ resources: [{ metadata: {} }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const err = await new WatsonMachineLearningAdapter({ apikey: "k-123", url, iam_url: url, space_id: "s" }).listDeployments().catch((e: unknown) => e);
+      const { EngineResponseError } = await import("../../src/engines/errors");
+      assert.ok(err instanceof EngineResponseError, String(err));
+      assert.match(err.message, /does not follow its protocol: resources\.0\.metadata\.id/);
+      assert.match(err.message, new RegExp(`${url.replace(/\./g, "\\.")}/ml/v4/`));
+    } finally {
+      server.close();
+    }
+  });
+});
