@@ -208,4 +208,54 @@ describe("custom engine adapter", () => {
     assert.ok(!(err as Error).message.includes("header-secret-123"));
     assert.match((err as Error).message, /bad key \*\*\*\*/);
   });
+
+  test("fills what a minimal list leaves out: scoring URL, names, creation times, asset", async () => {
+    const minimal = { resources: [{ metadata: { guid: "m1" }, entity: { asset: { created_at: "2021-05-05T00:00:00Z" } } }, { metadata: { guid: "m2" }, entity: {} }] };
+    const e = await engine((_req, res) => json(res, 200, minimal));
+    const [withAsset, bare] = await new CustomEngineAdapter({ url: e.url }).listDeployments();
+    assert.deepEqual(withAsset, {
+      deployment_id: "m1",
+      name: "m1",
+      created_at: "2021-05-05T00:00:00Z",
+      deployment_type: "online",
+      scoring_url: `${e.url}/v1/deployments/m1/online`,
+      asset: { source_uid: "m1", name: "m1", created: "2021-05-05T00:00:00Z", type: "model", frameworks: [] },
+    });
+    assert.equal(bare!.created_at, "");
+    assert.equal(bare!.asset.created, "");
+  });
+
+  test("errors may name the engine by the binding's name", async () => {
+    const e = await engine((_req, res) => json(res, 404, { error: "no such route" }));
+    const err = await new CustomEngineAdapter({ url: e.url }, { engine_name: "My custom engine" }).listDeployments().catch((x: unknown) => x);
+    assert.ok(err instanceof EngineRequestError);
+    assert.match(err.message, /^My custom engine engine at http:\/\/127\.0\.0\.1:\d+\/v1\/deployments: rejected the request with HTTP 404: no such route$/);
+  });
+
+  test("no failure of the adapter shows the password, the Authorization header or a request header secret", async () => {
+    const credentials = { username: "admin", password: PASSWORD, request_headers: { "X-API-Key": "header-secret-456" } };
+    const secrets = [PASSWORD, Buffer.from(`admin:${PASSWORD}`).toString("base64"), "header-secret-456"];
+    const echo = await engine((req, res) => json(res, req.url === "/auth/v1/deployments" ? 401 : 500, { message: `${req.headers.authorization} ${req.headers["x-api-key"]}` }));
+    const silent = await engine(() => undefined);
+    const closed = await engine(() => undefined);
+    await closed.close();
+    const malformed = await engine((_req, res) => json(res, 200, { resources: [{ metadata: { guid: PASSWORD }, entity: { name: 7 } }] }));
+    const options = { timeout_ms: 200, retries: 0 };
+    const failures = await Promise.all([
+      new CustomEngineAdapter({ ...credentials, url: `${echo.url}/auth` }, options).listDeployments(),
+      new CustomEngineAdapter({ ...credentials, url: echo.url }, options).listDeployments(),
+      new CustomEngineAdapter({ ...credentials, url: silent.url }, options).listDeployments(),
+      new CustomEngineAdapter({ ...credentials, url: closed.url }, options).listDeployments(),
+      new CustomEngineAdapter({ ...credentials, url: malformed.url }, options).listDeployments(),
+      new CustomEngineAdapter({ ...credentials, url: echo.url }, options).score(deploymentAt(`${echo.url}/s`), { fields: ["x"], values: [[1]] }),
+    ].map((p) => p.then(() => assert.fail("expected a failure"), (x: unknown) => x)));
+    assert.deepEqual(
+      failures.map((f) => (f as Error).constructor.name),
+      ["EngineAuthenticationError", "EngineServerError", "EngineTimeoutError", "EngineConnectionError", "EngineResponseError", "EngineServerError"],
+    );
+    for (const f of failures) {
+      const shown = [String(f), inspect(f, { depth: 10, showHidden: true }), JSON.stringify(f)].join("\n");
+      for (const secret of secrets) assert.ok(!shown.includes(secret), `a secret leaked: ${shown}`);
+    }
+  });
 });

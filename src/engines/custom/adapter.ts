@@ -1,9 +1,16 @@
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
-import { EngineHttp } from "../http";
+import { createEngineHttp, type EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import type { CustomCredentials } from "./credentials";
 import { deploymentList, scoringResponse, type DeploymentList } from "./responses";
 import { EngineResponseError } from "../errors";
+import { shownUrl } from "../shown-url";
+
+/** Adapter options, plus the name errors give the engine (the binding's name, say). */
+export interface CustomAdapterOptions extends AdapterOptions {
+  /** @default "custom_machine_learning" */
+  engine_name?: string;
+}
 
 /** Talks to a custom engine: `GET {url}/v1/deployments`, and `POST {scoring_url}` with `{fields, values}`. */
 export class CustomEngineAdapter implements EngineAdapter {
@@ -12,10 +19,10 @@ export class CustomEngineAdapter implements EngineAdapter {
 
   constructor(
     private readonly credentials: CustomCredentials,
-    options: AdapterOptions = {},
+    options: CustomAdapterOptions = {},
   ) {
-    this.http = new EngineHttp({
-      engine: ServiceTypes.CUSTOM_MACHINE_LEARNING,
+    this.http = createEngineHttp({
+      engine: options.engine_name ?? ServiceTypes.CUSTOM_MACHINE_LEARNING,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
       headers: credentials.request_headers,
@@ -47,7 +54,7 @@ export class CustomEngineAdapter implements EngineAdapter {
     if (values.length !== payload.values.length) {
       throw new EngineResponseError(
         this.http.engine,
-        deployment.scoring_url,
+        shownUrl(deployment.scoring_url),
         `answered ${values.length} rows for ${payload.values.length} scored rows: one output row per input row is expected`,
       );
     }
