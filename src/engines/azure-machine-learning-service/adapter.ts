@@ -1,7 +1,8 @@
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
 import { AzureAdTokenManager, DEFAULT_MANAGEMENT_URL } from "../azure-ad-token";
 import type { AzureCredentials } from "../azure-credentials";
-import { EngineAuthenticationError, EngineResponseError } from "../errors";
+import { EngineResponseError } from "../errors";
+import { bearerRequest } from "../bearer-request";
 import { EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import { endpointKeys, onlineEndpointList, workspaceList } from "./responses";
@@ -40,14 +41,14 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
 
   async listDeployments(): Promise<EngineDeployment[]> {
     const params = { "api-version": SERVICE_API_VERSION };
-    const workspaces = await this.arm({
+    const workspaces = await bearerRequest(this.http, this.tokens, {
       method: "GET",
       url: `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearningServices/workspaces`,
       params,
       parse: (b) => workspaceList.parse(b),
     });
     const perWorkspace = await Promise.all(
-      workspaces.value.map((w) => this.arm({ method: "GET", url: `${this.management}${w.id}/onlineEndpoints`, params, parse: (b) => onlineEndpointList.parse(b) })),
+      workspaces.value.map((w) => bearerRequest(this.http, this.tokens, { method: "GET", url: `${this.management}${w.id}/onlineEndpoints`, params, parse: (b) => onlineEndpointList.parse(b) })),
     );
     return perWorkspace.flatMap((list) =>
       list.value.map((e) => {
@@ -91,7 +92,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     }
     if (!entry) throw new EngineResponseError(this.http.engine, deployment.scoring_url, "no online endpoint of this subscription has this scoring URI");
     if (!entry.key) {
-      const keys = await this.arm({
+      const keys = await bearerRequest(this.http, this.tokens, {
         method: "POST",
         url: `${this.management}${entry.endpointId}/listKeys`,
         params: { "api-version": SERVICE_API_VERSION },
@@ -101,21 +102,6 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
       entry.key = keys.primaryKey;
     }
     return entry.key;
-  }
-
-  private async arm<T>(request: Parameters<EngineHttp["request"]>[0] & { parse: (b: unknown) => T }): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
-      try {
-        return (await this.http.request<T>({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } })).data;
-      } catch (error) {
-        if (attempt === 0 && error instanceof EngineAuthenticationError && error.status === 401) {
-          this.tokens.invalidate();
-          continue;
-        }
-        throw error;
-      }
-    }
   }
 }
 

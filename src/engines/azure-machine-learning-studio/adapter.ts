@@ -1,7 +1,8 @@
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
 import { AzureAdTokenManager, DEFAULT_MANAGEMENT_URL } from "../azure-ad-token";
 import type { AzureCredentials } from "../azure-credentials";
-import { EngineAuthenticationError, EngineResponseError } from "../errors";
+import { EngineResponseError } from "../errors";
+import { bearerRequest } from "../bearer-request";
 import { EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import { executeResponse, webServiceKeys, webServiceList } from "./responses";
@@ -41,7 +42,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
 
   async listDeployments(): Promise<EngineDeployment[]> {
     const url = `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearning/webServices`;
-    const list = await this.arm({ method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });
+    const list = await bearerRequest(this.http, this.tokens, { method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });
     return list.value.map((service) => {
       const scoring = service.properties.swaggerLocation
         ? service.properties.swaggerLocation.replace(/swagger\.json.*$/, "execute?api-version=2.0&format=swagger")
@@ -88,7 +89,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
     }
     if (!entry) throw new EngineResponseError(this.http.engine, deployment.scoring_url, "no web service of this subscription has this scoring URL");
     if (!entry.key) {
-      const keys = await this.arm({
+      const keys = await bearerRequest(this.http, this.tokens, {
         method: "POST",
         url: `${this.management}${entry.serviceId}/listKeys`,
         params: { "api-version": STUDIO_API_VERSION },
@@ -98,22 +99,6 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
       entry.key = keys.primary;
     }
     return entry.key;
-  }
-
-  /** An ARM request with the Azure AD token; a 401 renews the token once. */
-  private async arm<T>(request: Parameters<EngineHttp["request"]>[0] & { parse: (b: unknown) => T }): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
-      try {
-        return (await this.http.request<T>({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } })).data;
-      } catch (error) {
-        if (attempt === 0 && error instanceof EngineAuthenticationError && error.status === 401) {
-          this.tokens.invalidate();
-          continue;
-        }
-        throw error;
-      }
-    }
   }
 }
 

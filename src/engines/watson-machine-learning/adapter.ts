@@ -1,5 +1,6 @@
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../adapter";
-import { EngineAuthenticationError, EngineRequestError, EngineResponseError } from "../errors";
+import { EngineRequestError, EngineResponseError } from "../errors";
+import { bearerRequest } from "../bearer-request";
 import { EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import type { WatsonMachineLearningCredentials } from "./credentials";
@@ -44,8 +45,8 @@ export class WatsonMachineLearningAdapter implements EngineAdapter {
     }
     const params = { space_id: space, version: WML_API_VERSION };
     const [deployments, models] = await Promise.all([
-      this.authorised({ method: "GET", url: `${this.credentials.url}/ml/v4/deployments`, params, parse: (b) => deploymentList.parse(b) }),
-      this.authorised({ method: "GET", url: `${this.credentials.url}/ml/v4/models`, params, parse: (b) => modelList.parse(b) }),
+      bearerRequest(this.http, this.tokens, { method: "GET", url: `${this.credentials.url}/ml/v4/deployments`, params, parse: (b) => deploymentList.parse(b) }),
+      bearerRequest(this.http, this.tokens, { method: "GET", url: `${this.credentials.url}/ml/v4/models`, params, parse: (b) => modelList.parse(b) }),
     ]);
     const modelsById = new Map(models.resources.map((m) => [m.metadata.id, m]));
     return deployments.resources.map((d) => {
@@ -73,7 +74,7 @@ export class WatsonMachineLearningAdapter implements EngineAdapter {
   }
 
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
-    const answer = await this.authorised({
+    const answer = await bearerRequest(this.http, this.tokens, {
       method: "POST",
       url: deployment.scoring_url,
       params: { version: WML_API_VERSION },
@@ -86,22 +87,5 @@ export class WatsonMachineLearningAdapter implements EngineAdapter {
       throw new EngineResponseError(this.http.engine, deployment.scoring_url, `answered ${values.length} rows for ${payload.values.length} scored rows`);
     }
     return { fields, values };
-  }
-
-  /** A request with the IAM bearer token; a 401 (token revoked or expired early) renews the token once. */
-  private async authorised<T>(request: Parameters<EngineHttp["request"]>[0] & { parse: (b: unknown) => T }): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get();
-      try {
-        const response = await this.http.request<T>({ ...request, headers: { ...request.headers, Authorization: `Bearer ${token}` } });
-        return response.data;
-      } catch (error) {
-        if (attempt === 0 && error instanceof EngineAuthenticationError && error.status === 401) {
-          this.tokens.invalidate();
-          continue;
-        }
-        throw error;
-      }
-    }
   }
 }
