@@ -43,7 +43,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Pids of running tslab kernels started from this repository. */
+/** Pids of running tslab kernels started by this test (working folder inside its own temporary folder). */
 function kernelPids(): number[] {
   return fs
     .readdirSync("/proc")
@@ -51,7 +51,7 @@ function kernelPids(): number[] {
     .filter((p) => {
       try {
         const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
-        return cmd.includes("tslab") && cmd.includes("kernel") && cmd.includes("openscale-kernel-");
+        return cmd.includes("tslab") && cmd.includes("kernel") && fs.readlinkSync(`/proc/${p}/cwd`).startsWith(dir);
       } catch {
         return false;
       }

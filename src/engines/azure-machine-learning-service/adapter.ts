@@ -4,6 +4,7 @@ import type { AzureCredentials } from "../azure-credentials";
 import { EngineResponseError } from "../errors";
 import { bearerRequest } from "../bearer-request";
 import { EngineHttp } from "../http";
+import { ScoringKeys } from "../scoring-keys";
 import { ServiceTypes } from "../service-types";
 import { endpointKeys, onlineEndpointList, workspaceList } from "./responses";
 
@@ -18,7 +19,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
   private readonly http: EngineHttp;
   readonly tokens: AzureAdTokenManager;
   private readonly management: string;
-  private readonly keys = new Map<string, { endpointId: string; key?: string }>();
+  private readonly keys: ScoringKeys;
 
   constructor(
     private readonly credentials: AzureCredentials,
@@ -33,6 +34,16 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     });
     this.tokens = new AzureAdTokenManager(this.http, credentials);
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
+    this.keys = new ScoringKeys(this.http.engine, () => this.listDeployments(), async (resourceId) => {
+      const keys = await bearerRequest(this.http, this.tokens, {
+        method: "POST",
+        url: `${this.management}${resourceId}/listKeys`,
+        params: { "api-version": SERVICE_API_VERSION },
+        idempotent: true,
+        parse: (b) => endpointKeys.parse(b),
+      });
+      return keys.primaryKey;
+    });
   }
 
   async verifyCredentials(): Promise<void> {
@@ -52,7 +63,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     );
     return perWorkspace.flatMap((list) =>
       list.value.map((e) => {
-        this.keys.set(e.properties.scoringUri, { endpointId: e.id });
+        this.keys.remember(e.properties.scoringUri, e.id);
         const created = e.systemData?.createdAt ?? "";
         const model = e.tags?.model ?? e.name;
         return {
@@ -70,7 +81,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
   }
 
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
-    const key = await this.keyFor(deployment);
+    const key = await this.keys.keyFor(deployment.scoring_url);
     const answer = await this.http.request({
       method: "POST",
       url: deployment.scoring_url,
@@ -84,25 +95,6 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     return normalised;
   }
 
-  private async keyFor(deployment: EngineDeployment): Promise<string> {
-    let entry = this.keys.get(deployment.scoring_url);
-    if (!entry) {
-      await this.listDeployments();
-      entry = this.keys.get(deployment.scoring_url);
-    }
-    if (!entry) throw new EngineResponseError(this.http.engine, deployment.scoring_url, "no online endpoint of this subscription has this scoring URI");
-    if (!entry.key) {
-      const keys = await bearerRequest(this.http, this.tokens, {
-        method: "POST",
-        url: `${this.management}${entry.endpointId}/listKeys`,
-        params: { "api-version": SERVICE_API_VERSION },
-        idempotent: true,
-        parse: (b) => endpointKeys.parse(b),
-      });
-      entry.key = keys.primaryKey;
-    }
-    return entry.key;
-  }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AzureCredentials } from "../azure-credentials";
 import { EngineResponseError } from "../errors";
 import { bearerRequest } from "../bearer-request";
 import { EngineHttp } from "../http";
+import { ScoringKeys } from "../scoring-keys";
 import { ServiceTypes } from "../service-types";
 import { executeResponse, webServiceKeys, webServiceList } from "./responses";
 
@@ -18,8 +19,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
   private readonly http: EngineHttp;
   readonly tokens: AzureAdTokenManager;
   private readonly management: string;
-  /** Web service keys by scoring URL, learnt while listing. */
-  private readonly keys = new Map<string, { serviceId: string; key?: string }>();
+  private readonly keys: ScoringKeys;
 
   constructor(
     private readonly credentials: AzureCredentials,
@@ -34,6 +34,16 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
     });
     this.tokens = new AzureAdTokenManager(this.http, credentials);
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
+    this.keys = new ScoringKeys(this.http.engine, () => this.listDeployments(), async (resourceId) => {
+      const keys = await bearerRequest(this.http, this.tokens, {
+        method: "POST",
+        url: `${this.management}${resourceId}/listKeys`,
+        params: { "api-version": STUDIO_API_VERSION },
+        idempotent: true,
+        parse: (b) => webServiceKeys.parse(b),
+      });
+      return keys.primary;
+    });
   }
 
   async verifyCredentials(): Promise<void> {
@@ -47,7 +57,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
       const scoring = service.properties.swaggerLocation
         ? service.properties.swaggerLocation.replace(/swagger\.json.*$/, "execute?api-version=2.0&format=swagger")
         : "";
-      this.keys.set(scoring, { serviceId: service.id });
+      this.keys.remember(scoring, service.id);
       const created = service.properties.createdOn ?? "";
       return {
         deployment_id: service.name,
@@ -64,7 +74,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
 
   /** Sends the rows as swagger records and reads the records back as `{fields, values}`. */
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
-    const key = await this.keyFor(deployment);
+    const key = await this.keys.keyFor(deployment.scoring_url);
     const records = payload.values.map((row) => Object.fromEntries(payload.fields.map((f, i) => [f, row[i]])));
     const answer = await this.http.request({
       method: "POST",
@@ -81,25 +91,6 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
     return normalised;
   }
 
-  private async keyFor(deployment: EngineDeployment): Promise<string> {
-    let entry = this.keys.get(deployment.scoring_url);
-    if (!entry) {
-      await this.listDeployments();
-      entry = this.keys.get(deployment.scoring_url);
-    }
-    if (!entry) throw new EngineResponseError(this.http.engine, deployment.scoring_url, "no web service of this subscription has this scoring URL");
-    if (!entry.key) {
-      const keys = await bearerRequest(this.http, this.tokens, {
-        method: "POST",
-        url: `${this.management}${entry.serviceId}/listKeys`,
-        params: { "api-version": STUDIO_API_VERSION },
-        idempotent: true,
-        parse: (b) => webServiceKeys.parse(b),
-      });
-      entry.key = keys.primary;
-    }
-    return entry.key;
-  }
 }
 
 /** Azure's two output forms, swagger records or a classic table, as `{fields, values}`. */
