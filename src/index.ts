@@ -6,6 +6,19 @@ export { APIClient, VERSION, type APIClientOptions } from "./client";
 export { DataMart, type SetupOptions } from "./data-mart/data-mart";
 export { Bindings, type AssetDetails, type AssetDeploymentDetails, type TableOptions } from "./data-mart/bindings";
 export type { Output } from "./data-mart/output";
+export { Subscriptions } from "./data-mart/subscriptions";
+export { Subscription, type ScoringRows, type SubscriptionUpdateOptions } from "./data-mart/subscription";
+export { PayloadLogging, type TableContentFormat } from "./data-mart/payload-logging";
+export { PayloadRecord, type PayloadRecordOptions } from "./data-mart/payload-record";
+export { PerformanceMonitoring, type PerformanceInterval } from "./data-mart/performance-monitoring";
+export { DataDistribution, type DataDistributionRunOptions } from "./data-mart/data-distribution";
+export { ProblemType, InputDataType, FeedbackFormat, MetricTypes, MetricsFormat } from "./enums";
+export { MachineLearningAsset, type AssetOptions } from "./engines/asset";
+export { WatsonMachineLearningAsset } from "./engines/watson-machine-learning/asset";
+export { AzureMachineLearningAsset, AzureMachineLearningStudioAsset } from "./engines/azure-machine-learning-studio/asset";
+export { AzureMachineLearningServiceAsset } from "./engines/azure-machine-learning-service/asset";
+export { SageMakerMachineLearningAsset } from "./engines/sagemaker/asset";
+export { CustomMachineLearningAsset } from "./engines/custom/asset";
 
 export { MachineLearningInstance } from "./engines/instance";
 export { WatsonMachineLearningInstance } from "./engines/watson-machine-learning/instance";
@@ -42,12 +55,23 @@ export {
 } from "./engines/errors";
 
 export type { DataMartService } from "./service/data-mart-service";
-export type { DataMartDetails, ServiceBinding } from "./service/resources";
+export type {
+  DataMartDetails,
+  ServiceBinding,
+  Subscription as SubscriptionDetails,
+  SubscriptionConfiguration,
+  ScoringPayloadOutcome,
+  DataDistributionRun,
+  DeploymentMetrics,
+  PerformanceSample,
+  PerformanceHour,
+} from "./service/resources";
+export type { PayloadField, PayloadColumnType } from "./service/payload-schema";
 export type { PostgresCredentials } from "./store/postgres-credentials";
 export { create_postgres_schema } from "./store/create-postgres-schema";
 
 export { startLocalEngines, type LocalEngines } from "./local-engines/index";
 export { credentialsFromEnvironment } from "./environment";
-export { buildTable, renderTableHtml, renderTableText, showTable, type TableModel } from "./display/index";
+export { buildTable, renderTableHtml, renderTableText, showTable, renderBarChartHtml, renderBarChartText, type TableModel, type BarChartInput } from "./display/index";
 export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
 export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";

@@ -135,29 +135,38 @@ export class Bindings {
 
   /** The assets of every binding (or of one), asked live from the engines. A failing engine gives a warning, not a failed call. */
   async get_asset_details(options: { binding_uid?: string } = {}): Promise<AssetDetails[]> {
-    const found = await this.discover(options.binding_uid);
+    const [found, subscribed] = await Promise.all([this.discover(options.binding_uid), this.subscribed()]);
     return found.flatMap(({ binding_uid, deployments }) => {
       const seen = new Set<string>();
       return deployments
         .filter((d) => !seen.has(d.asset.source_uid) && seen.add(d.asset.source_uid))
-        .map((d) => ({ ...d.asset, binding_uid, is_subscribed: false }));
+        .map((d) => ({ ...d.asset, binding_uid, is_subscribed: subscribed.assets.has(`${binding_uid}/${d.asset.source_uid}`) }));
     });
   }
 
   async get_asset_deployment_details(options: { binding_uid?: string } = {}): Promise<AssetDeploymentDetails[]> {
-    const found = await this.discover(options.binding_uid);
+    const [found, subscribed] = await Promise.all([this.discover(options.binding_uid), this.subscribed()]);
     return found.flatMap(({ binding_uid, deployments }) =>
       deployments.map(({ asset, ...deployment }) => ({
         ...deployment,
         parent_asset_uid: asset.source_uid,
         binding_uid,
-        is_subscribed: false,
+        is_subscribed: subscribed.deployments.has(`${binding_uid}/${deployment.deployment_id}`),
       })),
     );
   }
 
   async get_asset_uids(): Promise<string[]> {
     return (await this.get_asset_details()).map((a) => a.source_uid);
+  }
+
+  /** The assets and deployments some subscription watches, as `binding/uid` keys. */
+  private async subscribed(): Promise<{ assets: Set<string>; deployments: Set<string> }> {
+    const { subscriptions } = await this.service.listSubscriptions();
+    return {
+      assets: new Set(subscriptions.map((s) => `${s.entity.service_binding_id}/${s.entity.asset.asset_id}`)),
+      deployments: new Set(subscriptions.flatMap((s) => s.entity.deployments.map((d) => `${s.entity.service_binding_id}/${d.deployment_id}`))),
+    };
   }
 
   /** Asks each binding's engine for its deployments, all at once. */

@@ -6,6 +6,9 @@ import type { DataMartDetails } from "../service/resources";
 import type { PostgresCredentials } from "../store/postgres-credentials";
 import { parseOrThrow } from "../validation";
 import { Bindings } from "./bindings";
+import { Subscriptions } from "./subscriptions";
+import type { DeploymentMetrics } from "../service/resources";
+import { checkKeys } from "./table-options";
 import type { Output } from "./output";
 
 /** Options of `data_mart.setup()`: the embedded database (default), or a schema on a PostgreSQL server. */
@@ -28,12 +31,26 @@ const setupOptions = z.strictObject({
 export class DataMart {
   /** The engines bound to this data mart. */
   readonly bindings: Bindings;
+  /** The deployments this data mart watches. */
+  readonly subscriptions: Subscriptions;
 
   constructor(
     private readonly service: DataMartService,
     private readonly output: Output,
   ) {
     this.bindings = new Bindings(service, output);
+    this.subscriptions = new Subscriptions(service, output);
+  }
+
+  /** The latest figures of every watched deployment (or of one subscription's), v1 `deployment_metrics`. */
+  async get_deployment_metrics(options: { subscription_uid?: string; deployment_uid?: string; metric_type?: string } = {}): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
+    const o = checkKeys(options, ["subscription_uid", "deployment_uid", "metric_type"], "get_deployment_metrics() options");
+    const result = await this.service.getDeploymentMetrics({
+      ...(o.subscription_uid !== undefined ? { subscription_id: String(o.subscription_uid) } : {}),
+      ...(o.deployment_uid !== undefined ? { deployment_id: String(o.deployment_uid) } : {}),
+    });
+    if (o.metric_type === undefined) return result;
+    return { deployment_metrics: result.deployment_metrics.map((d) => ({ ...d, metrics: d.metrics.filter((m) => m.metric_type === o.metric_type) })) };
   }
 
   /**

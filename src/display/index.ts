@@ -6,3 +6,4 @@ export { renderTableText } from "./text-table";
 export { getKernelDisplay, type DisplaySink } from "./kernel-display";
 export { showTable, showHtml, type LineSink } from "./show";
 export { SynchronousRunPrinter, h1Block, h2Block } from "./synchronous-run";
+export { renderBarChartSvg, renderBarChartHtml, renderBarChartText, type BarChartInput } from "./bar-chart";

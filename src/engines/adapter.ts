@@ -19,6 +19,8 @@ export interface EngineAsset {
   url?: string;
   problem_type?: string;
   input_data_type?: string;
+  /** The model's input columns, where the engine tells them: subscribing checks feature_columns against them. */
+  input_fields?: string[];
 }
 
 /** One deployment of an asset, with what is needed to score it. */

@@ -1,4 +1,23 @@
+import type { FieldsValues } from "../engines/adapter";
 import type {
+  DataDistributionRequest,
+  DataDistributionRun,
+  DeploymentMetrics,
+  MetricsQuery,
+  MonitorConfiguration,
+  MonitorName,
+  PayloadDescription,
+  PayloadTableSchema,
+  PerformanceHour,
+  PerformanceSample,
+  ScoringPayloadOutcome,
+  ScoringPayloadRecord,
+  ScoringTransactions,
+  Subscription,
+  SubscriptionConfiguration,
+  SubscriptionCreateOutcome,
+  SubscriptionCreateRequest,
+  SubscriptionPatchOperation,
   DataMartDetails,
   DataMartSetupOutcome,
   DataMartSetupRequest,
@@ -31,6 +50,48 @@ export interface DataMartService {
 
   /** GET /v1/ml_instances/{b}/deployments: asks the engine live. */
   listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments>;
+
+  /** POST /v1/ml_instances/{b}/deployments/{d}/online (engine gateway): scores rows with the engine's own protocol. */
+  scoreDeployment(binding_uid: string, deployment_id: string, payload: FieldsValues): Promise<FieldsValues>;
+
+  /** PUT /v1/data_marts/{dm}/service_bindings/{b}/subscriptions/{s}: the uid is made by the service. */
+  createSubscription(binding_uid: string, request: SubscriptionCreateRequest): Promise<SubscriptionCreateOutcome>;
+  /** GET …/service_bindings/{b}/subscriptions, or every binding's when no binding is given. */
+  listSubscriptions(binding_uid?: string): Promise<{ subscriptions: Subscription[] }>;
+  /** GET …/subscriptions/{s} (the binding is looked up). */
+  getSubscription(subscription_uid: string): Promise<Subscription>;
+  /** PATCH …/subscriptions/{s} with JSON-Patch operations on `/asset_properties/…`. */
+  updateSubscription(subscription_uid: string, operations: SubscriptionPatchOperation[]): Promise<Subscription>;
+  /** DELETE …/subscriptions/{s}?force=true: the subscription, its payload table and its metrics. */
+  deleteSubscription(subscription_uid: string): Promise<void>;
+  /** GET …/subscriptions/{s}/file */
+  exportSubscriptionConfiguration(subscription_uid: string): Promise<SubscriptionConfiguration>;
+  /** PUT …/subscriptions/{s}/file */
+  importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome>;
+
+  /** GET …/subscriptions/{s}/configurations/{monitor} */
+  getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration>;
+  /** PUT …/subscriptions/{s}/configurations/{monitor} */
+  setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration>;
+
+  /** POST /v1/data_marts/{dm}/scoring_payloads: all records stored, or none; a scoring_id stored already is kept once. */
+  storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome>;
+  /** GET /v1/data_marts/{dm}/scoring_transactions?subscription_id&limit&offset&include_total_count */
+  getScoringTransactions(query: { subscription_id: string; limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions>;
+  /** GET …/subscriptions/{s}/payload_table_schema */
+  getPayloadTableSchema(subscription_uid: string): Promise<PayloadTableSchema>;
+  /** Summary statistics of the numeric payload columns (no v1 call: the SDK computed them with pandas). */
+  describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription>;
+
+  /** GET /v1/data_marts/{dm}/metrics?metric_type=performance&format=samples|time_series&… */
+  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }>;
+  /** GET /v1/data_marts/{dm}/deployment_metrics */
+  getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }>;
+
+  /** POST …/subscriptions/{s}/data_distributions: checked at once, computed in the database; poll the run. */
+  createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }>;
+  /** GET …/subscriptions/{s}/data_distributions/{id} */
+  getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun>;
 
   /** Releases the database connection. The service reopens it on the next call. */
   close(): Promise<void>;

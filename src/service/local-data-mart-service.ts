@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AdapterOptions, EngineAdapter } from "../engines/adapter";
+import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
 import { createAdapter } from "../engines/registry";
 import type { ServiceType } from "../engines/service-types";
 import { NotFoundError, StateError, ValidationError } from "../errors";
@@ -20,6 +20,27 @@ import type {
   ServiceBindingCreateRequest,
 } from "./resources";
 import { validateBindingRequest, validateSetupRequest } from "./validate-requests";
+import { LocalSubscriptions } from "./local-subscriptions";
+import type {
+  DataDistributionRequest,
+  DataDistributionRun,
+  DeploymentMetrics,
+  MetricsQuery,
+  MonitorConfiguration,
+  MonitorName,
+  PayloadDescription,
+  PayloadTableSchema,
+  PerformanceHour,
+  PerformanceSample,
+  ScoringPayloadOutcome,
+  ScoringPayloadRecord,
+  ScoringTransactions,
+  Subscription,
+  SubscriptionConfiguration,
+  SubscriptionCreateOutcome,
+  SubscriptionCreateRequest,
+  SubscriptionPatchOperation,
+} from "./resources";
 
 /** Schema used on PostgreSQL when setup() names none. */
 export const DEFAULT_SCHEMA = "openscale";
@@ -49,8 +70,16 @@ const NOT_SET_UP =
 export class LocalDataMartService implements DataMartService {
   private opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
   private readonly adapters = new Map<string, EngineAdapter>();
+  private readonly deployments = new Map<string, Promise<EngineDeployment[]>>();
+  private readonly subscriptions: LocalSubscriptions;
 
-  constructor(private readonly options: LocalDataMartServiceOptions) {}
+  constructor(private readonly options: LocalDataMartServiceOptions) {
+    this.subscriptions = new LocalSubscriptions({
+      store: async () => (await this.open()).store,
+      dataMartId: () => this.pointerId(),
+      requireBinding: async (uid) => void (await this.bindingRow(uid)),
+    });
+  }
 
   // ---- data mart -------------------------------------------------------------------------------------------
 
@@ -154,8 +183,10 @@ export class LocalDataMartService implements DataMartService {
   async deleteServiceBinding(binding_uid: string): Promise<void> {
     const row = await this.bindingRow(binding_uid);
     const { store } = await this.open();
+    await this.subscriptions.dropPayloadTablesOf(row.guid);
     await store.query("DELETE FROM service_bindings WHERE guid = $1", [row.guid]);
     this.adapters.delete(row.guid);
+    this.deployments.delete(row.guid);
   }
 
   async listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
@@ -164,10 +195,79 @@ export class LocalDataMartService implements DataMartService {
     return { binding_uid: row.guid, deployments };
   }
 
+  async scoreDeployment(binding_uid: string, deployment_id: string, payload: FieldsValues): Promise<FieldsValues> {
+    const row = await this.bindingRow(binding_uid);
+    const adapter = this.adapterFor(row);
+    // The listing is remembered per binding; an unknown deployment makes it ask the engine again.
+    const find = async (fresh: boolean) => {
+      if (fresh || !this.deployments.has(row.guid)) this.deployments.set(row.guid, adapter.listDeployments());
+      return (await this.deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
+    };
+    const deployment = (await find(false).catch(() => undefined)) ?? (await find(true));
+    if (!deployment) throw new NotFoundError("deployment", deployment_id, `on binding '${row.guid}' (${row.name}): the engine does not serve it (any more).`);
+    return adapter.score(deployment, payload);
+  }
+
+  // ---- subscriptions and what they log ---------------------------------------------------------------------
+
+  createSubscription(binding_uid: string, request: SubscriptionCreateRequest): Promise<SubscriptionCreateOutcome> {
+    return this.subscriptions.create(binding_uid, request);
+  }
+  listSubscriptions(binding_uid?: string): Promise<{ subscriptions: Subscription[] }> {
+    return this.subscriptions.list(binding_uid);
+  }
+  getSubscription(subscription_uid: string): Promise<Subscription> {
+    return this.subscriptions.get(subscription_uid);
+  }
+  updateSubscription(subscription_uid: string, operations: SubscriptionPatchOperation[]): Promise<Subscription> {
+    return this.subscriptions.update(subscription_uid, operations);
+  }
+  deleteSubscription(subscription_uid: string): Promise<void> {
+    return this.subscriptions.delete(subscription_uid);
+  }
+  exportSubscriptionConfiguration(subscription_uid: string): Promise<SubscriptionConfiguration> {
+    return this.subscriptions.exportConfiguration(subscription_uid);
+  }
+  importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome> {
+    return this.subscriptions.importConfiguration(binding_uid, configuration);
+  }
+  getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration> {
+    return this.subscriptions.getConfiguration(subscription_uid, monitor);
+  }
+  setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration> {
+    return this.subscriptions.setConfiguration(subscription_uid, monitor, configuration);
+  }
+  storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
+    return this.subscriptions.storePayloads(records);
+  }
+  getScoringTransactions(query: { subscription_id: string; limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions> {
+    return this.subscriptions.transactions(query);
+  }
+  getPayloadTableSchema(subscription_uid: string): Promise<PayloadTableSchema> {
+    return this.subscriptions.payloadSchema(subscription_uid);
+  }
+  describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription> {
+    return this.subscriptions.describe(subscription_uid, limit);
+  }
+  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }> {
+    return this.subscriptions.metrics(query);
+  }
+  getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
+    return this.subscriptions.deploymentMetrics(query);
+  }
+  createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }> {
+    return this.subscriptions.createDistribution(subscription_uid, request);
+  }
+  getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun> {
+    return this.subscriptions.getDistribution(subscription_uid, run_id);
+  }
+
   async close(): Promise<void> {
+    await this.subscriptions.settle();
     const opened = this.opened;
     this.opened = undefined;
     this.adapters.clear();
+    this.deployments.clear();
     if (opened) await (await opened.catch(() => undefined))?.store.close();
   }
 

@@ -1,4 +1,4 @@
-import type { Queryable, Store } from "./store";
+import { quoteName, type Queryable, type Store } from "./store";
 
 /** One step of the data mart's schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -34,10 +34,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX service_bindings_created_at ON service_bindings (created_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: "subscriptions, monitor configurations, performance metrics, data distributions",
+    sql: `
+      CREATE TABLE subscriptions (
+        guid text PRIMARY KEY,
+        binding_guid text NOT NULL REFERENCES service_bindings (guid) ON DELETE CASCADE,
+        asset jsonb NOT NULL,
+        asset_properties jsonb NOT NULL,
+        deployments jsonb NOT NULL,
+        payload_table text NOT NULL UNIQUE,
+        payload_schema jsonb,
+        state text NOT NULL DEFAULT 'active',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        modified_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX subscriptions_binding_asset ON subscriptions (binding_guid, (asset ->> 'asset_id'));
+      CREATE TABLE monitor_configurations (
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        monitor text NOT NULL,
+        enabled boolean NOT NULL,
+        parameters jsonb NOT NULL DEFAULT '{}',
+        modified_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (subscription_guid, monitor)
+      );
+      CREATE TABLE performance_metrics (
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        scoring_id text NOT NULL,
+        ts timestamptz NOT NULL,
+        deployment_id text NOT NULL,
+        response_time double precision,
+        records integer NOT NULL,
+        PRIMARY KEY (subscription_guid, scoring_id)
+      );
+      CREATE INDEX performance_metrics_ts ON performance_metrics (subscription_guid, ts);
+      CREATE TABLE data_distribution_runs (
+        id text PRIMARY KEY,
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        dataset text NOT NULL,
+        request jsonb NOT NULL,
+        status text NOT NULL,
+        distribution jsonb,
+        error jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      );
+    `,
+  },
 ];
 
 /** Tables the migrations create, newest first: what `dropAll` removes. */
-const TABLES = ["service_bindings", "data_mart", "schema_migrations"];
+const TABLES = ["data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
 
 /** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
 export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
@@ -65,6 +113,9 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
 /** Removes every table of the data mart (not the schema itself, which may hold the user's other tables). */
 export async function dropAll(store: Store): Promise<void> {
   await store.transaction(async (tx) => {
+    const [{ present } = { present: false }] = await tx.query<{ present: boolean }>("SELECT to_regclass('subscriptions') IS NOT NULL AS present");
+    const payloadTables = present ? await tx.query<{ payload_table: string }>("SELECT payload_table FROM subscriptions") : [];
+    for (const { payload_table } of payloadTables) await tx.query(`DROP TABLE IF EXISTS ${quoteName(payload_table)}`);
     for (const table of TABLES) await tx.query(`DROP TABLE IF EXISTS ${table} CASCADE`);
   });
 }

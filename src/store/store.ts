@@ -26,3 +26,14 @@ export function quoteIdentifier(name: string): string {
   if (!SCHEMA_NAME.test(name)) throw new Error(`not a plain SQL identifier: ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
+
+/**
+ * Quotes any table or column name (a model's column may be `Scored Labels` or `$N-Risk`). PostgreSQL cuts names
+ * at 63 bytes, so longer ones are refused rather than silently merged.
+ */
+export function quoteName(name: string): string {
+  if (name.length === 0 || name.includes("\u0000") || Buffer.byteLength(name) > 63) {
+    throw new Error(`not a usable SQL name: ${JSON.stringify(name)} (1 to 63 bytes, no NUL)`);
+  }
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -84,7 +84,17 @@ export class CustomEngineAdapter implements EngineAdapter {
         ...(asset.url ? { url: asset.url } : {}),
         ...(typeof properties.problem_type === "string" ? { problem_type: properties.problem_type } : {}),
         ...(typeof properties.input_data_type === "string" ? { input_data_type: properties.input_data_type } : {}),
+        ...inputFields(properties),
       },
     };
   }
+}
+
+/** The input columns a listing declares: `feature_fields`, or the names in `input_data_schema.fields`. */
+function inputFields(properties: Record<string, unknown>): { input_fields?: string[] } {
+  const features = properties.feature_fields;
+  if (Array.isArray(features) && features.every((f) => typeof f === "string")) return { input_fields: features };
+  const fields = (properties.input_data_schema as { fields?: { name?: unknown }[] } | undefined)?.fields;
+  if (Array.isArray(fields) && fields.every((f) => typeof f?.name === "string")) return { input_fields: fields.map((f) => f.name as string) };
+  return {};
 }

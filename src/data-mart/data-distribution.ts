@@ -1,0 +1,123 @@
+import { StateError, ValidationError } from "../errors";
+import { SynchronousRunPrinter } from "../display/index";
+import type { DataMartService } from "../service/data-mart-service";
+import type { DataDistributionRun } from "../service/resources";
+import type { Output } from "./output";
+import type { SubscriptionRef } from "./subscription-ref";
+import type { TableContentFormat } from "./payload-logging";
+import { checkKeys, toObjects } from "./table-options";
+
+/** Options of `data_distribution.run()`, as in the v1 SDK. */
+export interface DataDistributionRunOptions {
+  /** One or two columns to group by, e.g. `["Scored Labels", "Sex"]`. */
+  group: string[];
+  /** Earliest scoring time counted. @default the subscription's creation time */
+  start_date?: string | Date;
+  /** Latest scoring time counted. @default now */
+  end_date?: string | Date;
+  /** `"count"` and `"<column>:<sum|min|max|avg|stddev|count>"`. @default ["count"] */
+  agg?: string[];
+  /** `"Age:gt:30,Sex:in:[male,female]"`: operators eq, neq, gt, gte, lt, lte, in. */
+  filter?: string;
+  /** Groups returned at most. */
+  limit?: number;
+  /** Bins numeric group columns into this many equal-width ranges. */
+  max_bins?: number;
+  /** Return at once with the run id instead of waiting (and printing) until the run ends. @default false */
+  background_mode?: boolean;
+}
+
+const RUN_OPTIONS = ["group", "start_date", "end_date", "agg", "filter", "limit", "max_bins", "background_mode"];
+/** Longest wait for a run, as in v1. */
+const TIMEOUT_MS = 180_000;
+
+/** `payload_logging.data_distribution`: counts and aggregates of logged columns, grouped, computed in the database. */
+export class DataDistribution {
+  constructor(
+    private readonly service: DataMartService,
+    private readonly output: Output,
+    private readonly subscription: SubscriptionRef,
+  ) {}
+
+  /** Starts a distribution run and (unless `background_mode`) waits for it, printing its progress; returns its details. */
+  async run(options: DataDistributionRunOptions): Promise<DataDistributionRun> {
+    const o = checkKeys(options, RUN_OPTIONS, "data_distribution.run() options") as unknown as DataDistributionRunOptions;
+    if (o.group === undefined) {
+      throw new ValidationError("data_distribution.run() options", [{ path: "group", message: "is required: the columns to group by, e.g. group: ['Scored Labels', 'Sex']" }]);
+    }
+    const start = o.start_date ?? (await this.service.getSubscription(this.subscription.uid)).metadata.created_at;
+    const { id } = await this.service.createDataDistribution(this.subscription.uid, {
+      dataset: "payload",
+      start: toIso(start),
+      end: toIso(o.end_date ?? new Date()),
+      group: o.group,
+      ...(o.agg !== undefined ? { agg: o.agg } : {}),
+      ...(o.filter !== undefined ? { filter: o.filter } : {}),
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(o.max_bins !== undefined ? { max_bins: o.max_bins } : {}),
+    });
+    if (o.background_mode) return this.get_run_details(id);
+    const printer = new SynchronousRunPrinter(`Waiting for end of data distribution run ${id}`, this.output.print);
+    printer.start();
+    const started = Date.now();
+    let details = await this.get_run_details(id);
+    for (let delay = 20; details.status === "running"; delay = Math.min(delay * 2, 1000)) {
+      printer.state(details.status);
+      if (Date.now() - started > TIMEOUT_MS) {
+        printer.failure("Run timed out", `The run didn't finished within ${TIMEOUT_MS / 1000}s.`);
+        return details;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      details = await this.get_run_details(id);
+    }
+    printer.state(details.status);
+    if (details.status === "completed") printer.success("Successfully finished run");
+    else printer.failure(`Run failed with status: ${details.status}`, `Reason: ${details.error?.message ?? "unknown"}`);
+    return details;
+  }
+
+  /** `{id, status, group, agg, distribution: {fields, values}, error?}`. */
+  async get_run_details(run_id: string): Promise<DataDistributionRun> {
+    return this.service.getDataDistribution(this.subscription.uid, run_id);
+  }
+
+  /** The distribution as rows (objects; `"pandas"` means the same) or `{fields, values}` (`format: "python"`). */
+  async get_run_result(options: { run_id: string; format?: TableContentFormat }): Promise<Record<string, unknown>[] | { fields: string[]; values: unknown[][] }> {
+    const o = checkKeys(options, ["run_id", "format"], "data_distribution.get_run_result() options");
+    const format = (o.format ?? "objects") as TableContentFormat;
+    if (!["objects", "pandas", "python"].includes(format)) {
+      throw new ValidationError("data_distribution.get_run_result() options", [{ path: "format", message: `Unsupported format chosen: '${String(format)}'. Use 'objects', 'pandas' or 'python'` }]);
+    }
+    const { distribution } = await this.completed(String(o.run_id));
+    return format === "python" ? distribution : toObjects(distribution.fields, distribution.values);
+  }
+
+  /** Draws the distribution: horizontal bars for one group column, stacked bars for two (inline SVG in a notebook). */
+  async show_chart(run_id: string): Promise<void> {
+    const run = await this.completed(run_id);
+    const measure = run.agg[0] ?? "count";
+    const groups = run.group.length;
+    this.output.chart({
+      title: `${measure} by ${run.group.join(" and ")}`,
+      group: run.group,
+      measure,
+      rows: run.distribution.values.map((row) => [...row.slice(0, groups), row[groups]]),
+    });
+  }
+
+  private async completed(run_id: string): Promise<DataDistributionRun & { distribution: NonNullable<DataDistributionRun["distribution"]> }> {
+    const run = await this.get_run_details(run_id);
+    if (run.status !== "completed" || !run.distribution) {
+      throw new StateError(`Run status is not completed: ${run.status}${run.error ? ` (${run.error.message})` : ""}.`);
+    }
+    return run as DataDistributionRun & { distribution: NonNullable<DataDistributionRun["distribution"]> };
+  }
+}
+
+function toIso(value: string | Date): string {
+  const time = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    throw new ValidationError("data_distribution.run() options", [{ path: "start_date/end_date", message: `expected an ISO 8601 time or a Date, got ${JSON.stringify(value)}` }]);
+  }
+  return time.toISOString();
+}

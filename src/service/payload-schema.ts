@@ -1,0 +1,145 @@
+/**
+ * The typed payload table of a subscription: its columns (v1 `output_data_schema` fields with modeling roles),
+ * their SQL types, and how a logged value is checked against a column.
+ */
+
+export type PayloadColumnType = "string" | "double" | "integer" | "boolean" | "timestamp" | "array<double>" | "json";
+
+export interface PayloadField {
+  name: string;
+  type: PayloadColumnType;
+  nullable: boolean;
+  metadata: { modeling_role: string; primary_key?: true };
+}
+
+export const SQL_TYPES: Record<PayloadColumnType, string> = {
+  string: "text",
+  double: "double precision",
+  integer: "bigint",
+  boolean: "boolean",
+  timestamp: "timestamptz",
+  "array<double>": "double precision[]",
+  json: "jsonb",
+};
+
+/** Columns every payload table starts with. */
+export const RECORD_FIELDS: readonly PayloadField[] = [
+  { name: "scoring_id", type: "string", nullable: false, metadata: { modeling_role: "record-id", primary_key: true } },
+  { name: "scoring_timestamp", type: "timestamp", nullable: false, metadata: { modeling_role: "record-timestamp" } },
+  { name: "deployment_id", type: "string", nullable: true, metadata: { modeling_role: "deployment-id" } },
+  { name: "asset_revision", type: "string", nullable: true, metadata: { modeling_role: "asset-revision" } },
+];
+
+/** Columns every payload table ends with. */
+export const TRAILING_FIELDS: readonly PayloadField[] = [
+  { name: "prediction_probability", type: "double", nullable: true, metadata: { modeling_role: "prediction-probability" } },
+  { name: "response_time", type: "integer", nullable: true, metadata: { modeling_role: "response-time" } },
+];
+
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([...RECORD_FIELDS, ...TRAILING_FIELDS].map((f) => f.name));
+
+/** What the subscription says about its columns. */
+export interface ColumnRoles {
+  feature_fields?: string[];
+  categorical_fields?: string[];
+  prediction_field?: string;
+  probability_fields?: string[];
+}
+
+/** Feature columns as the subscription declares them: categorical ones hold text, the others numbers. */
+export function declaredFeatureFields(roles: ColumnRoles): PayloadField[] {
+  const categorical = new Set(roles.categorical_fields ?? []);
+  return (roles.feature_fields ?? []).map((name) => ({
+    name,
+    type: categorical.has(name) ? "string" : "double",
+    nullable: true,
+    metadata: { modeling_role: "feature" },
+  }));
+}
+
+/**
+ * The full schema, fixed by the first payload: declared features (or, when none were declared, the request's
+ * columns with the types their values show), then every answer column that is not a feature, typed from its values.
+ */
+export function completeSchema(roles: ColumnRoles, request: { fields: string[]; values: unknown[][] }, response: { fields: string[]; values: unknown[][] }): PayloadField[] {
+  let features = declaredFeatureFields(roles);
+  if (features.length === 0) {
+    features = request.fields.flatMap((name, i) =>
+      RESERVED_NAMES.has(name) ? [] : [{ name, type: inferType(request.values.map((r) => r[i])), nullable: true, metadata: { modeling_role: "feature" } }],
+    );
+  }
+  const taken = new Set([...features.map((f) => f.name), ...RESERVED_NAMES]);
+  const outputs: PayloadField[] = [];
+  response.fields.forEach((name, i) => {
+    if (taken.has(name)) return;
+    taken.add(name);
+    outputs.push({ name, type: inferType(response.values.map((r) => r[i])), nullable: true, metadata: { modeling_role: outputRole(name, roles) } });
+  });
+  return [...RECORD_FIELDS, ...features, ...outputs, ...TRAILING_FIELDS];
+}
+
+function outputRole(name: string, roles: ColumnRoles): string {
+  if (name === roles.prediction_field) return "prediction";
+  if (roles.probability_fields?.includes(name)) return "probability";
+  return "meta-field";
+}
+
+/** The column type the non-null values of a column show. */
+export function inferType(values: unknown[]): PayloadColumnType {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (present.length === 0) return "string";
+  if (present.every((v) => typeof v === "number")) return "double";
+  if (present.every((v) => typeof v === "boolean")) return "boolean";
+  if (present.every((v) => typeof v === "string")) return "string";
+  if (present.every((v) => Array.isArray(v) && v.every((x) => typeof x === "number"))) return "array<double>";
+  return "json";
+}
+
+/** A value ready to bind for a column, or why it does not fit. Numbers sent as text (Azure's classic tables) are read as numbers. */
+export function toColumnValue(field: PayloadField, value: unknown): { ok: unknown } | { error: string } {
+  if (value === null || value === undefined) {
+    return field.nullable ? { ok: null } : { error: "is missing: a value is required" };
+  }
+  switch (field.type) {
+    case "string":
+      if (typeof value === "string") return { ok: value };
+      if (typeof value === "number" || typeof value === "boolean") return { ok: String(value) };
+      return { error: `expected text, got ${describeValue(value)}` };
+    case "double":
+    case "integer": {
+      const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      if (!Number.isFinite(n)) return { error: `expected a number, got ${describeValue(value)}${field.metadata.modeling_role === "feature" ? " (if this feature holds categories, list it in categorical_columns)" : ""}` };
+      if (field.type === "integer" && !Number.isInteger(n)) return { error: `expected a whole number, got ${n}` };
+      return { ok: n };
+    }
+    case "boolean":
+      if (typeof value === "boolean") return { ok: value };
+      if (value === "true" || value === "false") return { ok: value === "true" };
+      return { error: `expected true or false, got ${describeValue(value)}` };
+    case "timestamp": {
+      const time = value instanceof Date ? value : typeof value === "string" || typeof value === "number" ? new Date(value) : undefined;
+      if (!time || Number.isNaN(time.getTime())) return { error: `expected an ISO 8601 time, got ${describeValue(value)}` };
+      return { ok: time.toISOString() };
+    }
+    case "array<double>":
+      if (Array.isArray(value) && value.every((x) => typeof x === "number" && Number.isFinite(x))) return { ok: `{${value.join(",")}}` };
+      return { error: `expected a list of numbers, got ${describeValue(value)}` };
+    case "json":
+      return { ok: JSON.stringify(value) };
+  }
+}
+
+/** The prediction's probability: the scalar probability, or the largest class probability. */
+export function predictionProbability(probability: unknown): number | null {
+  if (typeof probability === "number" && Number.isFinite(probability)) return probability;
+  if (typeof probability === "string" && probability.trim() !== "" && Number.isFinite(Number(probability))) return Number(probability);
+  if (Array.isArray(probability) && probability.length > 0 && probability.every((p) => typeof p === "number")) return Math.max(...(probability as number[]));
+  return null;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}' (text)`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${String(value)} (${typeof value})`;
+}

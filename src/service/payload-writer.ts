@@ -1,0 +1,263 @@
+/**
+ * Writes scoring payloads: each record's request and answer, normalised to `{fields, values}`, checked against the
+ * subscription's typed payload table and inserted in chunks (one `INSERT … SELECT FROM unnest(…)` per chunk, so a
+ * chunk costs one statement whatever its size). `ON CONFLICT (scoring_id) DO NOTHING` keeps a record stored once
+ * however often it is sent. The caller runs this inside one transaction: a batch lands whole, or not at all.
+ */
+import { randomUUID } from "node:crypto";
+import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
+import type { ValidationIssue } from "../errors";
+import { quoteName, type Queryable } from "../store/store";
+import { completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
+import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
+import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
+
+/** Payload rows per INSERT statement. */
+export const CHUNK_ROWS = 5000;
+/** Issues reported at most per batch (the count of the rest is given). */
+const MAX_ISSUES = 20;
+
+interface Target {
+  row: SubscriptionRow;
+  schema: PayloadField[] | null;
+  buffer: ChunkBuffer | null;
+}
+
+/** Column arrays of the rows waiting to be inserted into one payload table, and of their performance samples. */
+class ChunkBuffer {
+  readonly columns: unknown[][];
+  readonly performance: unknown[][] = [[], [], [], [], []];
+  rows = 0;
+  constructor(readonly schema: PayloadField[]) {
+    this.columns = schema.map(() => []);
+  }
+}
+
+export class BatchRejected extends Error {
+  constructor(
+    readonly issues: ValidationIssue[],
+    readonly total: number,
+  ) {
+    super(`${total} problem(s) in the payload batch`);
+  }
+}
+
+/** Stores every record of `records` (an array, or any iterable or async iterable, read chunk by chunk). */
+export async function writeScoringPayloads(
+  tx: Queryable,
+  records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>,
+  chunkRows = CHUNK_ROWS,
+): Promise<ScoringPayloadOutcome> {
+  const targets = new Map<string, Target | null>();
+  const issues: ValidationIssue[] = [];
+  let problems = 0;
+  const outcome: ScoringPayloadOutcome = { records: 0, stored_rows: 0, duplicate_rows: 0 };
+  const report = (found: ValidationIssue[]): void => {
+    problems += found.length;
+    issues.push(...found.slice(0, Math.max(0, MAX_ISSUES - issues.length)));
+  };
+
+  for await (const record of records) {
+    const index = outcome.records++;
+    const path = `records[${index}]`;
+    const checked = checkRecord(record, path);
+    if ("issues" in checked) {
+      report(checked.issues);
+      continue;
+    }
+    const target = await targetFor(tx, targets, checked.record.subscription_id);
+    if (!target) {
+      report([{ path: `${path}.subscription_id`, message: `no subscription '${checked.record.subscription_id}' exists: see client.data_mart.subscriptions.list()` }]);
+      continue;
+    }
+    const prepared = prepareRecord(target.row, checked, path);
+    if ("issues" in prepared) {
+      report(prepared.issues);
+      continue;
+    }
+    if (problems > 0) continue; // keep checking the rest, so the error lists every bad record; write nothing
+    if (!target.schema) {
+      target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
+      await createPayloadTable(tx, target.row, target.schema);
+    }
+    target.buffer ??= new ChunkBuffer(target.schema);
+    const rowIssues = appendRows(target.buffer, target.row, checked, prepared, path);
+    if (rowIssues.length) {
+      report(rowIssues);
+      continue;
+    }
+    if (target.buffer.rows >= chunkRows) await flush(tx, target, outcome);
+  }
+  if (problems > 0) throw new BatchRejected(issues, problems);
+  for (const target of targets.values()) if (target?.buffer?.rows) await flush(tx, target, outcome);
+  return outcome;
+}
+
+interface CheckedRecord {
+  record: ScoringPayloadRecord;
+  scoring_id: string;
+  scoring_timestamp: string;
+  response_time: number | null;
+}
+
+function checkRecord(record: unknown, path: string): CheckedRecord | { issues: ValidationIssue[] } {
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    return { issues: [{ path, message: "expected a payload record: new PayloadRecord({ request, response })" }] };
+  }
+  const r = record as ScoringPayloadRecord;
+  const issues: ValidationIssue[] = [];
+  if (typeof r.subscription_id !== "string" || r.subscription_id === "") issues.push({ path: `${path}.subscription_id`, message: "expected the subscription uid" });
+  if (r.request === undefined || r.request === null) issues.push({ path: `${path}.request`, message: "is missing: give the scoring request that was sent" });
+  if (r.response === undefined || r.response === null) issues.push({ path: `${path}.response`, message: "is missing: give the engine's answer" });
+  if (r.scoring_id !== undefined && (typeof r.scoring_id !== "string" || r.scoring_id.trim() === "")) {
+    issues.push({ path: `${path}.scoring_id`, message: "expected a non-empty string (or leave it out for a new uuid)" });
+  }
+  const time = r.scoring_timestamp === undefined ? new Date() : new Date(r.scoring_timestamp);
+  if (Number.isNaN(time.getTime())) issues.push({ path: `${path}.scoring_timestamp`, message: `expected an ISO 8601 time such as '2026-11-25T10:00:00Z', got ${JSON.stringify(r.scoring_timestamp)}` });
+  if (r.response_time !== undefined && r.response_time !== null && (typeof r.response_time !== "number" || !Number.isFinite(r.response_time) || r.response_time < 0)) {
+    issues.push({ path: `${path}.response_time`, message: "expected the milliseconds the engine took, a number 0 or more" });
+  }
+  if (issues.length) return { issues };
+  return {
+    record: r,
+    scoring_id: r.scoring_id ?? randomUUID(),
+    scoring_timestamp: time.toISOString(),
+    response_time: r.response_time === undefined || r.response_time === null ? null : Math.round(r.response_time),
+  };
+}
+
+interface PreparedRecord {
+  request: { fields: string[]; values: unknown[][] };
+  response: { fields: string[]; values: unknown[][] };
+  deployment_id: string;
+}
+
+function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: string): PreparedRecord | { issues: ValidationIssue[] } {
+  const { record } = checked;
+  const issues: ValidationIssue[] = [];
+  if (record.binding_id !== undefined && record.binding_id !== row.binding_guid) {
+    issues.push({ path: `${path}.binding_id`, message: `is '${record.binding_id}', but subscription '${row.guid}' belongs to binding '${row.binding_guid}'` });
+  }
+  const deployments = row.deployments.map((d) => d.deployment_id);
+  const deployment_id = record.deployment_id ?? deployments[0] ?? "generic_deployment";
+  if (record.deployment_id !== undefined && !deployments.includes(record.deployment_id)) {
+    issues.push({ path: `${path}.deployment_id`, message: `'${record.deployment_id}' is not a deployment of this subscription; its deployments: ${deployments.join(", ")}` });
+  }
+  const request = normaliseRequest(record.request, row.asset_properties.feature_fields);
+  if ("error" in request) issues.push({ path: `${path}.request`, message: request.error });
+  const response = normaliseResponse(record.response);
+  if ("error" in response) issues.push({ path: `${path}.response`, message: response.error });
+  if ("ok" in request && "ok" in response) {
+    if (request.ok.values.length !== response.ok.values.length) {
+      issues.push({ path: `${path}.response.values`, message: `has ${response.ok.values.length} rows for ${request.ok.values.length} request rows: one answer row per request row is expected` });
+    }
+    if (request.ok.values.length === 0) issues.push({ path: `${path}.request.values`, message: "is empty: a payload record holds at least one scored row" });
+    const missing = (row.asset_properties.feature_fields ?? []).filter((f) => !request.ok.fields.includes(f));
+    if (missing.length) {
+      issues.push({ path: `${path}.request.fields`, message: `lacks the feature column(s) ${missing.map((m) => `'${m}'`).join(", ")}: send every column in feature_columns` });
+    }
+  }
+  if (issues.length || !("ok" in request) || !("ok" in response)) return { issues };
+  return { request: request.ok, response: response.ok, deployment_id };
+}
+
+/** Converts one record's rows to column values; returns the issues of values that do not fit their columns. */
+function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedRecord, prepared: PreparedRecord, path: string): ValidationIssue[] {
+  const { schema } = buffer;
+  const requestIndex = new Map(prepared.request.fields.map((f, i) => [f, i]));
+  const responseIndex = new Map(prepared.response.fields.map((f, i) => [f, i]));
+  const probabilityField = row.asset_properties.probability_fields?.[0];
+  const converted: unknown[][] = [];
+  const issues: ValidationIssue[] = [];
+  prepared.request.values.forEach((values, r) => {
+    const answer = prepared.response.values[r]!;
+    const out: unknown[] = [];
+    for (const field of schema) {
+      let value: unknown;
+      let where: string;
+      switch (field.name) {
+        case "scoring_id": value = `${checked.scoring_id}-${r + 1}`; where = "scoring_id"; break;
+        case "scoring_timestamp": value = checked.scoring_timestamp; where = "scoring_timestamp"; break;
+        case "deployment_id": value = prepared.deployment_id; where = "deployment_id"; break;
+        case "asset_revision": value = null; where = "asset_revision"; break;
+        case "prediction_probability": value = probabilityField === undefined ? null : predictionProbability(answer[responseIndex.get(probabilityField) ?? -1]); where = "prediction_probability"; break;
+        case "response_time": value = checked.response_time; where = "response_time"; break;
+        default:
+          if (field.metadata.modeling_role === "feature") {
+            value = values[requestIndex.get(field.name) ?? -1];
+            where = `request.values[${r}] field '${field.name}'`;
+          } else {
+            value = answer[responseIndex.get(field.name) ?? -1];
+            where = `response.values[${r}] field '${field.name}'`;
+          }
+      }
+      const cell = toColumnValue(field, value);
+      if ("error" in cell) issues.push({ path: `${path}.${where}`, message: cell.error });
+      else out.push(cell.ok);
+    }
+    converted.push(out);
+  });
+  if (issues.length) return issues;
+  for (const out of converted) out.forEach((v, c) => buffer.columns[c]!.push(v));
+  buffer.rows += converted.length;
+  const p = buffer.performance;
+  p[0]!.push(checked.scoring_id), p[1]!.push(checked.scoring_timestamp), p[2]!.push(prepared.deployment_id), p[3]!.push(checked.response_time), p[4]!.push(converted.length);
+  return [];
+}
+
+async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string): Promise<Target | null> {
+  if (!targets.has(guid)) {
+    const [row] = await subscriptionRows(tx, { guid });
+    targets.set(guid, row ? { row, schema: row.payload_schema, buffer: null } : null);
+  }
+  return targets.get(guid)!;
+}
+
+/** Creates the payload table the first payload defines, unless another writer did so first. */
+async function createPayloadTable(tx: Queryable, row: SubscriptionRow, schema: PayloadField[]): Promise<void> {
+  const [locked] = await tx.query<{ payload_schema: PayloadField[] | null }>("SELECT payload_schema FROM subscriptions WHERE guid = $1 FOR UPDATE", [row.guid]);
+  if (locked?.payload_schema) {
+    schema.splice(0, schema.length, ...locked.payload_schema);
+    return;
+  }
+  const columns = schema.map((f) => `${quoteName(f.name)} ${SQL_TYPES[f.type]}${f.nullable ? "" : " NOT NULL"}${f.metadata.primary_key ? " PRIMARY KEY" : ""}`);
+  await tx.query(`CREATE TABLE ${quoteName(row.payload_table)} (${columns.join(", ")})`);
+  await tx.query(`CREATE INDEX ${quoteName(`${row.payload_table}_ts`)} ON ${quoteName(row.payload_table)} (scoring_timestamp)`);
+  await tx.query("UPDATE subscriptions SET payload_schema = $2, modified_at = now() WHERE guid = $1", [row.guid, JSON.stringify(schema)]);
+  row.payload_schema = schema;
+}
+
+/** Inserts the buffered rows with one statement per table; rows whose scoring_id is stored already are kept once. */
+async function flush(tx: Queryable, target: Target, outcome: ScoringPayloadOutcome): Promise<void> {
+  const buffer = target.buffer!;
+  const stored = await insertColumns(tx, target.row.payload_table, buffer.schema, buffer.columns, "scoring_id");
+  outcome.stored_rows += stored;
+  outcome.duplicate_rows += buffer.rows - stored;
+  await insertPerformance(tx, target.row.guid, buffer.performance);
+  target.buffer = new ChunkBuffer(buffer.schema);
+}
+
+async function insertColumns(tx: Queryable, table: string, schema: PayloadField[], columns: unknown[][], key: string): Promise<number> {
+  const passedAsText = (f: PayloadField) => f.type === "array<double>" || f.type === "json";
+  const names = schema.map((f) => quoteName(f.name)).join(", ");
+  const select = schema.map((f, i) => (passedAsText(f) ? `c${i}::${SQL_TYPES[f.type]}` : `c${i}`)).join(", ");
+  const unnest = schema.map((f, i) => `$${i + 1}::${passedAsText(f) ? "text" : SQL_TYPES[f.type]}[]`).join(", ");
+  const aliases = schema.map((_, i) => `c${i}`).join(", ");
+  const [result] = await tx.query<{ n: number }>(
+    `WITH inserted AS (
+       INSERT INTO ${quoteName(table)} (${names}) SELECT ${select} FROM unnest(${unnest}) AS t(${aliases})
+       ON CONFLICT (${quoteName(key)}) DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS n FROM inserted`,
+    columns,
+  );
+  return result?.n ?? 0;
+}
+
+async function insertPerformance(tx: Queryable, subscriptionGuid: string, performance: unknown[][]): Promise<void> {
+  await tx.query(
+    `INSERT INTO performance_metrics (subscription_guid, scoring_id, ts, deployment_id, response_time, records)
+     SELECT $1, s, t, d, r, n FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::double precision[], $6::integer[]) AS u(s, t, d, r, n)
+     ON CONFLICT (subscription_guid, scoring_id) DO NOTHING`,
+    [subscriptionGuid, ...performance],
+  );
+}
