@@ -54,6 +54,9 @@ export class PostgresStore implements Store {
     try {
       client = await this.pool.connect();
       if (!this.prepared.has(client)) {
+        // A connection lost while checked out (between two statements of a transaction) emits 'error'; the
+        // statement that follows fails and reports it, so the event itself must not crash the process.
+        client.on("error", () => undefined);
         await client.query(`SET search_path TO ${quoteIdentifier(this.schema)}`);
         this.prepared.add(client);
       }
