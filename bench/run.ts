@@ -20,10 +20,11 @@ import {
 import { modelZoo } from "../src/local-engines/models/model-zoo";
 import { startLocalWmlEngine } from "../src/local-engines/watson-machine-learning/wml-engine";
 import type { Output } from "../src/data-mart/output";
+import { ingestionBench } from "./ingestion";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
-const quiet: Output = { table: () => undefined, print: () => undefined, warn: () => undefined };
+const quiet: Output = { table: () => undefined, chart: () => undefined, print: () => undefined, warn: () => undefined };
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -132,6 +133,17 @@ async function main(): Promise<void> {
     nbTimes.push(performance.now() - t0);
   }
   rows.push(["Custom ML engine notebook (kernel start included)", `${(median(nbTimes) / 1000).toFixed(2)} s`, "aim ≤ 15 s; runs: " + nbTimes.map((v) => (v / 1000).toFixed(2)).join(", ")]);
+
+  // Payload ingestion (10k and 1M rows of 20 features, 10 rows per record) next to raw INSERT / COPY, and analytics.
+  const postgresUrl = process.env.OPENSCALE_BENCH_POSTGRES_URL ?? process.env.OPENSCALE_TEST_POSTGRES_URL;
+  const { ingestion, distribution } = await ingestionBench({ postgresUrl });
+  for (const f of ingestion) {
+    const raw = f.store.startsWith("PGlite") ? "raw multi-row INSERT" : "raw COPY";
+    const aim = f.store.startsWith("PGlite") ? "aim ≥ 0.8" : "aim ≥ 0.5";
+    rows.push([`payload ingestion, ${f.store}, ${f.rows} rows`, `${f.ours_rows_per_s} rows/s`, `${raw} ${f.raw_rows_per_s} rows/s: ratio ${f.ratio} (${aim}); peak RSS +${f.peak_rss_mb} MB`]);
+  }
+  if (!postgresUrl) rows.push(["payload ingestion, PostgreSQL", "not run", "set OPENSCALE_BENCH_POSTGRES_URL (or OPENSCALE_TEST_POSTGRES_URL) to a PostgreSQL server"]);
+  for (const d of distribution) rows.push([`data_distribution.run, ${d.store}, ${d.rows} rows`, `${d.ms} ms`, "group by prediction and Sex; count, Age:avg, LoanAmount:max; median of 3"]);
 
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);

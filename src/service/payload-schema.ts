@@ -95,37 +95,42 @@ export function inferType(values: unknown[]): PayloadColumnType {
   return "json";
 }
 
-/** A value ready to bind for a column, or why it does not fit. Numbers sent as text (Azure's classic tables) are read as numbers. */
-export function toColumnValue(field: PayloadField, value: unknown): { ok: unknown } | { error: string } {
+/** Why a value does not fit its column (a class, so the common case allocates nothing). */
+export class ColumnMismatch {
+  constructor(readonly message: string) {}
+}
+
+/** A value ready to bind for a column, or a ColumnMismatch saying why it does not fit. Numbers sent as text (Azure's classic tables) are read as numbers. */
+export function toColumnValue(field: PayloadField, value: unknown): unknown {
   if (value === null || value === undefined) {
-    return field.nullable ? { ok: null } : { error: "is missing: a value is required" };
+    return field.nullable ? null : new ColumnMismatch("is missing: a value is required");
   }
   switch (field.type) {
     case "string":
-      if (typeof value === "string") return { ok: value };
-      if (typeof value === "number" || typeof value === "boolean") return { ok: String(value) };
-      return { error: `expected text, got ${describeValue(value)}` };
+      if (typeof value === "string") return value;
+      if (typeof value === "number" || typeof value === "boolean") return String(value);
+      return new ColumnMismatch(`expected text, got ${describeValue(value)}`);
     case "double":
     case "integer": {
       const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-      if (!Number.isFinite(n)) return { error: `expected a number, got ${describeValue(value)}${field.metadata.modeling_role === "feature" ? " (if this feature holds categories, list it in categorical_columns)" : ""}` };
-      if (field.type === "integer" && !Number.isInteger(n)) return { error: `expected a whole number, got ${n}` };
-      return { ok: n };
+      if (!Number.isFinite(n)) return new ColumnMismatch(`expected a number, got ${describeValue(value)}${field.metadata.modeling_role === "feature" ? " (if this feature holds categories, list it in categorical_columns)" : ""}`);
+      if (field.type === "integer" && !Number.isInteger(n)) return new ColumnMismatch(`expected a whole number, got ${n}`);
+      return n;
     }
     case "boolean":
-      if (typeof value === "boolean") return { ok: value };
-      if (value === "true" || value === "false") return { ok: value === "true" };
-      return { error: `expected true or false, got ${describeValue(value)}` };
+      if (typeof value === "boolean") return value;
+      if (value === "true" || value === "false") return value === "true";
+      return new ColumnMismatch(`expected true or false, got ${describeValue(value)}`);
     case "timestamp": {
       const time = value instanceof Date ? value : typeof value === "string" || typeof value === "number" ? new Date(value) : undefined;
-      if (!time || Number.isNaN(time.getTime())) return { error: `expected an ISO 8601 time, got ${describeValue(value)}` };
-      return { ok: time.toISOString() };
+      if (!time || Number.isNaN(time.getTime())) return new ColumnMismatch(`expected an ISO 8601 time, got ${describeValue(value)}`);
+      return time.toISOString();
     }
     case "array<double>":
-      if (Array.isArray(value) && value.every((x) => typeof x === "number" && Number.isFinite(x))) return { ok: `{${value.join(",")}}` };
-      return { error: `expected a list of numbers, got ${describeValue(value)}` };
+      if (Array.isArray(value) && value.every((x) => typeof x === "number" && Number.isFinite(x))) return `{${value.join(",")}}`;
+      return new ColumnMismatch(`expected a list of numbers, got ${describeValue(value)}`);
     case "json":
-      return { ok: JSON.stringify(value) };
+      return JSON.stringify(value);
   }
 }
 

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
 import type { ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
-import { completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
+import { ColumnMismatch, completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 
@@ -52,6 +52,7 @@ export async function writeScoringPayloads(
   const issues: ValidationIssue[] = [];
   let problems = 0;
   const outcome: ScoringPayloadOutcome = { records: 0, stored_rows: 0, duplicate_rows: 0 };
+  let pending: Promise<void> = Promise.resolve();
   const report = (found: ValidationIssue[]): void => {
     problems += found.length;
     issues.push(...found.slice(0, Math.max(0, MAX_ISSUES - issues.length)));
@@ -86,8 +87,14 @@ export async function writeScoringPayloads(
       report(rowIssues);
       continue;
     }
-    if (target.buffer.rows >= chunkRows) await flush(tx, target, outcome);
+    if (target.buffer.rows >= chunkRows) {
+      // One chunk is written while the next is prepared: the database works while this process reads records.
+      await pending;
+      pending = flush(tx, target, outcome);
+      pending.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
+    }
   }
+  await pending;
   if (problems > 0) throw new BatchRejected(issues, problems);
   for (const target of targets.values()) if (target?.buffer?.rows) await flush(tx, target, outcome);
   return outcome;
@@ -192,8 +199,8 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
           }
       }
       const cell = toColumnValue(field, value);
-      if ("error" in cell) issues.push({ path: `${path}.${where}`, message: cell.error });
-      else out.push(cell.ok);
+      if (cell instanceof ColumnMismatch) issues.push({ path: `${path}.${where}`, message: cell.message });
+      else out.push(cell);
     }
     converted.push(out);
   });
@@ -230,11 +237,46 @@ async function createPayloadTable(tx: Queryable, row: SubscriptionRow, schema: P
 /** Inserts the buffered rows with one statement per table; rows whose scoring_id is stored already are kept once. */
 async function flush(tx: Queryable, target: Target, outcome: ScoringPayloadOutcome): Promise<void> {
   const buffer = target.buffer!;
-  const stored = await insertColumns(tx, target.row.payload_table, buffer.schema, buffer.columns, "scoring_id");
+  target.buffer = new ChunkBuffer(buffer.schema);
+  const stored = (await copyNew(tx, target.row.payload_table, buffer)) ?? (await insertColumns(tx, target.row.payload_table, buffer.schema, buffer.columns, "scoring_id"));
   outcome.stored_rows += stored;
   outcome.duplicate_rows += buffer.rows - stored;
   await insertPerformance(tx, target.row.guid, buffer.performance);
-  target.buffer = new ChunkBuffer(buffer.schema);
+}
+
+/**
+ * The fast path on PostgreSQL: COPY the chunk straight into the table, inside a savepoint. When some scoring_id is
+ * stored already, the COPY is undone and `undefined` tells the caller to insert with ON CONFLICT instead.
+ */
+async function copyNew(tx: Queryable, table: string, buffer: ChunkBuffer): Promise<number | undefined> {
+  if (!tx.copyCsv) return undefined;
+  const names = buffer.schema.map((f) => quoteName(f.name)).join(", ");
+  const csv = toCsv(buffer.columns, buffer.rows);
+  await tx.query("SAVEPOINT payload_copy");
+  const outcome = await tx.copyCsv(`COPY ${quoteName(table)} (${names}) FROM STDIN WITH (FORMAT csv)`, csv);
+  await tx.query(outcome === "ok" ? "RELEASE SAVEPOINT payload_copy" : "ROLLBACK TO SAVEPOINT payload_copy");
+  return outcome === "ok" ? buffer.rows : undefined;
+}
+
+/** Column arrays as CSV rows: NULL is an empty field, an empty string is quoted (""), other text quoted when it must be. */
+function toCsv(columns: unknown[][], rows: number): string {
+  const lines: string[] = new Array(rows);
+  const cells: string[] = new Array(columns.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns.length; c++) {
+      const v = columns[c]![r];
+      cells[c] = v === null || v === undefined ? "" : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "t" : "f") : csvText(String(v));
+    }
+    lines[r] = cells.join(",");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function csvText(text: string): string {
+  if (text === "" || NEEDS_QUOTES.test(text)) return `"${text.replace(/"/g, '""')}"`;
+  return text;
 }
 
 async function insertColumns(tx: Queryable, table: string, schema: PayloadField[], columns: unknown[][], key: string): Promise<number> {

@@ -79,6 +79,9 @@ export class PostgresStore implements Store {
             throw toDatabaseError(error, this.connection);
           }
         },
+        copyCsv: (sql, csv) => copyCsv(client, sql, csv).catch((error: unknown) => {
+          throw toDatabaseError(error, this.connection);
+        }),
       });
       await client.query("COMMIT");
       return result;
@@ -100,6 +103,23 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** Streams CSV text into `COPY … FROM STDIN` on one connection (pg-copy-streams). */
+async function copyCsv(client: PoolClient, sql: string, csv: string): Promise<"ok" | "unique_violation"> {
+  const { from: copyFrom } = require("pg-copy-streams") as typeof import("pg-copy-streams");
+  const stream = client.query(copyFrom(sql));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      stream.on("finish", resolve);
+      stream.on("error", reject);
+      stream.end(csv);
+    });
+    return "ok";
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") return "unique_violation";
+    throw error;
   }
 }
 

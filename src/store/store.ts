@@ -8,6 +8,11 @@
 export interface Queryable {
   /** Runs one statement and returns its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs `COPY … FROM STDIN WITH (FORMAT csv)` with the given CSV text, where the store can (PostgreSQL): the fast
+   * path for bulk rows. Returns "unique_violation" when a row's key exists already (nothing of the COPY is kept then).
+   */
+  copyCsv?(sql: string, csv: string): Promise<"ok" | "unique_violation">;
 }
 
 export interface Store extends Queryable {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { normaliseRequest, normaliseResponse } from "../../src/engines/native-payloads";
-import { completeSchema, inferType, predictionProbability, toColumnValue } from "../../src/service/payload-schema";
+import { ColumnMismatch, completeSchema, inferType, predictionProbability, toColumnValue } from "../../src/service/payload-schema";
 
 const ok = <T>(r: { ok: T } | { error: string }): T => {
   if ("error" in r) throw new Error(r.error);
@@ -77,12 +77,12 @@ test("the payload schema: declared features typed by categorical_columns, answer
 
 test("values are checked against their column, and numbers sent as text are read as numbers", () => {
   const age = { name: "Age", type: "double" as const, nullable: true, metadata: { modeling_role: "feature" } };
-  assert.deepEqual(toColumnValue(age, "41"), { ok: 41 });
-  assert.match((toColumnValue(age, "forty") as { error: string }).error, /expected a number, got 'forty' \(text\).*categorical_columns/);
-  assert.deepEqual(toColumnValue(age, null), { ok: null });
+  assert.equal(toColumnValue(age, "41"), 41);
+  assert.match((toColumnValue(age, "forty") as ColumnMismatch).message, /expected a number, got 'forty' \(text\).*categorical_columns/);
+  assert.equal(toColumnValue(age, null), null);
   const id = { name: "scoring_id", type: "string" as const, nullable: false, metadata: { modeling_role: "record-id" } };
-  assert.match((toColumnValue(id, undefined) as { error: string }).error, /required/);
+  assert.match((toColumnValue(id, undefined) as ColumnMismatch).message, /required/);
   const probability = { name: "p", type: "array<double>" as const, nullable: true, metadata: { modeling_role: "probability" } };
-  assert.deepEqual(toColumnValue(probability, [0.1, 0.9]), { ok: "{0.1,0.9}" });
-  assert.match((toColumnValue(probability, ["a"]) as { error: string }).error, /list of numbers/);
+  assert.equal(toColumnValue(probability, [0.1, 0.9]), "{0.1,0.9}");
+  assert.match((toColumnValue(probability, ["a"]) as ColumnMismatch).message, /list of numbers/);
 });
