@@ -85,6 +85,7 @@ async function rawPglite(dir: string, schema: PayloadField[], rows: Iterable<unk
   const store = await PGliteStore.open(dir);
   try {
     await store.query(ddl("raw_payload", schema));
+    await store.query("CREATE INDEX raw_payload_ts ON raw_payload (scoring_timestamp)"); // the indexes the payload table has
     const t0 = performance.now();
     const columns = schema.map((f) => quoteName(f.name)).join(", ");
     const width = schema.length;
@@ -118,6 +119,7 @@ async function rawCopy(url: string, schemaName: string, schema: PayloadField[], 
     await client.query(`SET search_path TO ${quoteName(schemaName)}`);
     await client.query("DROP TABLE IF EXISTS raw_payload");
     await client.query(ddl("raw_payload", schema));
+    await client.query("CREATE INDEX raw_payload_ts ON raw_payload (scoring_timestamp)"); // the indexes the payload table has
     const t0 = performance.now();
     const stream = client.query(copyFrom("COPY raw_payload FROM STDIN WITH (FORMAT csv)"));
     const done = new Promise<void>((resolve, reject) => {

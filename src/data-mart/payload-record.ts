@@ -1,6 +1,4 @@
-import { z } from "zod";
-import { ValidationError } from "../errors";
-import { parseOrThrow } from "../validation";
+import { ValidationError, type ValidationIssue } from "../errors";
 
 /** The v1 `PayloadRecord` parameters, as one options object. */
 export interface PayloadRecordOptions {
@@ -16,13 +14,22 @@ export interface PayloadRecordOptions {
   response_time?: number;
 }
 
-const options = z.strictObject({
-  request: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()], { error: "expected the scoring request: {fields, values} or the engine's own body" }),
-  response: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()], { error: "expected the engine's answer: {fields, values}, its own body, or its JSON text" }),
-  scoring_id: z.string({ error: "expected a string id" }).min(1, "must not be empty: leave it out for a new uuid").optional(),
-  scoring_timestamp: z.union([z.string(), z.date()], { error: "expected an ISO 8601 time or a Date" }).optional(),
-  response_time: z.number({ error: "expected milliseconds as a number" }).nonnegative("expected milliseconds, 0 or more").optional(),
-});
+const KEYS = ["request", "response", "scoring_id", "scoring_timestamp", "response_time"];
+
+/** Checks the options by hand: this runs once per logged request, so it stays cheap. */
+function check(o: Record<string, unknown>): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const body = (v: unknown) => typeof v === "string" || (v !== null && typeof v === "object");
+  for (const key of Object.keys(o)) {
+    if (!KEYS.includes(key)) issues.push({ path: key, message: `unknown field '${key}': remove it (the fields are ${KEYS.join(", ")})` });
+  }
+  if (!body(o.request)) issues.push({ path: "request", message: "expected the scoring request: {fields, values} or the engine's own body" });
+  if (!body(o.response)) issues.push({ path: "response", message: "expected the engine's answer: {fields, values}, its own body, or its JSON text" });
+  if (o.scoring_id !== undefined && (typeof o.scoring_id !== "string" || o.scoring_id === "")) issues.push({ path: "scoring_id", message: "expected a non-empty string (or leave it out for a new uuid)" });
+  if (o.scoring_timestamp !== undefined && typeof o.scoring_timestamp !== "string" && !(o.scoring_timestamp instanceof Date)) issues.push({ path: "scoring_timestamp", message: "expected an ISO 8601 time or a Date" });
+  if (o.response_time !== undefined && (typeof o.response_time !== "number" || !Number.isFinite(o.response_time) || o.response_time < 0)) issues.push({ path: "response_time", message: "expected milliseconds, 0 or more" });
+  return issues;
+}
 
 /** One scoring request and its answer, to log with `subscription.payload_logging.store([...])`. */
 export class PayloadRecord {
@@ -36,7 +43,9 @@ export class PayloadRecord {
     if (o === null || typeof o !== "object") {
       throw new ValidationError("PayloadRecord options", [{ path: "options", message: "expected { request, response, scoring_id?, scoring_timestamp?, response_time? }" }]);
     }
-    const valid = parseOrThrow(options, o, "PayloadRecord options");
+    const issues = check(o as unknown as Record<string, unknown>);
+    if (issues.length) throw new ValidationError("PayloadRecord options", issues);
+    const valid = o;
     let response = valid.response;
     if (typeof response === "string") {
       try {

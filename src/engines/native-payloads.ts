@@ -106,10 +106,11 @@ function fromRows(rows: unknown[], featureColumns?: readonly string[]): Normalis
 /** SageMaker's `text/csv`: one row per line, no header; numbers where a cell reads as one. */
 function fromCsv(text: string, featureColumns?: readonly string[]): Normalised {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  return fromRows(lines.map(parseCsvLine), featureColumns);
+  return fromRows(lines.map((line) => parseCsvLine(line).map(csvValue)), featureColumns);
 }
 
-function parseCsvLine(line: string): unknown[] {
+/** One line of CSV as its cells (RFC 4180 quoting), as text. */
+export function parseCsvLine(line: string): string[] {
   const cells: string[] = [];
   let cell = "";
   let quoted = false;
@@ -124,7 +125,13 @@ function parseCsvLine(line: string): unknown[] {
     else cell += c;
   }
   cells.push(cell);
-  return cells.map((c) => (c === "" ? null : c.trim() !== "" && Number.isFinite(Number(c)) ? Number(c) : c));
+  return cells;
+}
+
+/** A CSV cell as a value: empty is null, a number where it reads as one, text otherwise. */
+function csvValue(cell: string): unknown {
+  if (cell === "") return null;
+  return cell.trim() !== "" && Number.isFinite(Number(cell)) ? Number(cell) : cell;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

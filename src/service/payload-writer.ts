@@ -168,47 +168,73 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   return { request: request.ok, response: response.ok, deployment_id };
 }
 
-/** Converts one record's rows to column values; returns the issues of values that do not fit their columns. */
+/** Where each column's value comes from, worked out once per record. */
+const enum From {
+  ScoringId,
+  Timestamp,
+  Deployment,
+  Nothing,
+  PredictionProbability,
+  ResponseTime,
+  Request,
+  Response,
+}
+
+const FIXED: Record<string, From> = {
+  scoring_id: From.ScoringId,
+  scoring_timestamp: From.Timestamp,
+  deployment_id: From.Deployment,
+  asset_revision: From.Nothing,
+  prediction_probability: From.PredictionProbability,
+  response_time: From.ResponseTime,
+};
+
+/**
+ * Converts one record's rows to column values and appends them to the buffer. When a value does not fit, the record's
+ * rows are taken out again and the issues (record, row and field named) are returned.
+ */
 function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedRecord, prepared: PreparedRecord, path: string): ValidationIssue[] {
-  const { schema } = buffer;
+  const { schema, columns } = buffer;
   const requestIndex = new Map(prepared.request.fields.map((f, i) => [f, i]));
   const responseIndex = new Map(prepared.response.fields.map((f, i) => [f, i]));
   const probabilityField = row.asset_properties.probability_fields?.[0];
-  const converted: unknown[][] = [];
+  const probabilityIndex = probabilityField === undefined ? -1 : (responseIndex.get(probabilityField) ?? -1);
+  const sources = schema.map((f) => FIXED[f.name] ?? (f.metadata.modeling_role === "feature" ? From.Request : From.Response));
+  const indexes = schema.map((f, c) => (sources[c] === From.Request ? requestIndex : responseIndex).get(f.name) ?? -1);
   const issues: ValidationIssue[] = [];
-  prepared.request.values.forEach((values, r) => {
+  const start = buffer.rows;
+  const requestValues = prepared.request.values;
+  for (let r = 0; r < requestValues.length; r++) {
+    const values = requestValues[r]!;
     const answer = prepared.response.values[r]!;
-    const out: unknown[] = [];
-    for (const field of schema) {
+    for (let c = 0; c < schema.length; c++) {
       let value: unknown;
-      let where: string;
-      switch (field.name) {
-        case "scoring_id": value = `${checked.scoring_id}-${r + 1}`; where = "scoring_id"; break;
-        case "scoring_timestamp": value = checked.scoring_timestamp; where = "scoring_timestamp"; break;
-        case "deployment_id": value = prepared.deployment_id; where = "deployment_id"; break;
-        case "asset_revision": value = null; where = "asset_revision"; break;
-        case "prediction_probability": value = probabilityField === undefined ? null : predictionProbability(answer[responseIndex.get(probabilityField) ?? -1]); where = "prediction_probability"; break;
-        case "response_time": value = checked.response_time; where = "response_time"; break;
-        default:
-          if (field.metadata.modeling_role === "feature") {
-            value = values[requestIndex.get(field.name) ?? -1];
-            where = `request.values[${r}] field '${field.name}'`;
-          } else {
-            value = answer[responseIndex.get(field.name) ?? -1];
-            where = `response.values[${r}] field '${field.name}'`;
-          }
+      switch (sources[c]) {
+        case From.ScoringId: value = `${checked.scoring_id}-${r + 1}`; break;
+        case From.Timestamp: value = checked.scoring_timestamp; break;
+        case From.Deployment: value = prepared.deployment_id; break;
+        case From.Nothing: value = null; break;
+        case From.PredictionProbability: value = probabilityIndex < 0 ? null : predictionProbability(answer[probabilityIndex]); break;
+        case From.ResponseTime: value = checked.response_time; break;
+        case From.Request: value = values[indexes[c]!]; break;
+        default: value = answer[indexes[c]!];
       }
-      const cell = toColumnValue(field, value);
-      if (cell instanceof ColumnMismatch) issues.push({ path: `${path}.${where}`, message: cell.message });
-      else out.push(cell);
+      const cell = toColumnValue(schema[c]!, value);
+      if (cell instanceof ColumnMismatch) {
+        const name = schema[c]!.name;
+        const where = sources[c] === From.Request ? `request.values[${r}] field '${name}'` : sources[c] === From.Response ? `response.values[${r}] field '${name}'` : name;
+        issues.push({ path: `${path}.${where}`, message: cell.message });
+        columns[c]!.push(null);
+      } else columns[c]!.push(cell);
     }
-    converted.push(out);
-  });
-  if (issues.length) return issues;
-  for (const out of converted) out.forEach((v, c) => buffer.columns[c]!.push(v));
-  buffer.rows += converted.length;
+  }
+  if (issues.length) {
+    for (const column of columns) column.length = start;
+    return issues;
+  }
+  buffer.rows += requestValues.length;
   const p = buffer.performance;
-  p[0]!.push(checked.scoring_id), p[1]!.push(checked.scoring_timestamp), p[2]!.push(prepared.deployment_id), p[3]!.push(checked.response_time), p[4]!.push(converted.length);
+  p[0]!.push(checked.scoring_id), p[1]!.push(checked.scoring_timestamp), p[2]!.push(prepared.deployment_id), p[3]!.push(checked.response_time), p[4]!.push(requestValues.length);
   return [];
 }
 

@@ -1,3 +1,4 @@
+import { parseCsvLine } from "../../engines/native-payloads";
 import { randomBytes, randomUUID } from "node:crypto";
 import type http from "node:http";
 import type { SageMakerCredentials } from "../../engines/sagemaker/credentials";
@@ -159,22 +160,4 @@ function invokeModel(model: TrainedModel, contentType: string, body: string): { 
         : { score: p.probability, predicted_label: model.labels.indexOf(p.prediction) },
     ),
   };
-}
-
-function parseCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") out.push(field), (field = "");
-    else field += c;
-  }
-  out.push(field);
-  return out;
 }
