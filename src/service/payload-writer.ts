@@ -13,7 +13,9 @@ import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 
 /** Payload rows per INSERT statement. */
-export const CHUNK_ROWS = 5000;
+export const CHUNK_ROWS = 10_000;
+/** Records between two turns of the event loop. */
+const YIELD_EVERY = 20;
 /** Issues reported at most per batch (the count of the rest is given). */
 const MAX_ISSUES = 20;
 
@@ -58,41 +60,50 @@ export async function writeScoringPayloads(
     issues.push(...found.slice(0, Math.max(0, MAX_ISSUES - issues.length)));
   };
 
-  for await (const record of records) {
-    const index = outcome.records++;
-    const path = `records[${index}]`;
-    const checked = checkRecord(record, path);
-    if ("issues" in checked) {
-      report(checked.issues);
-      continue;
+  try {
+    for await (const record of records) {
+      const index = outcome.records++;
+      const path = `records[${index}]`;
+      const checked = checkRecord(record, path);
+      if ("issues" in checked) {
+        report(checked.issues);
+        continue;
+      }
+      const target = await targetFor(tx, targets, checked.record.subscription_id);
+      if (!target) {
+        report([{ path: `${path}.subscription_id`, message: `no subscription '${checked.record.subscription_id}' exists: see client.data_mart.subscriptions.list()` }]);
+        continue;
+      }
+      const prepared = prepareRecord(target.row, checked, path);
+      if ("issues" in prepared) {
+        report(prepared.issues);
+        continue;
+      }
+      if (problems > 0) continue; // keep checking the rest, so the error lists every bad record; write nothing
+      if (!target.schema) {
+        target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
+        await createPayloadTable(tx, target.row, target.schema);
+      }
+      target.buffer ??= new ChunkBuffer(target.schema);
+      const rowIssues = appendRows(target.buffer, target.row, checked, prepared, path);
+      if (rowIssues.length) {
+        report(rowIssues);
+        continue;
+      }
+      // Records arrive through promises alone, which never let the event loop reach its I/O phase: step aside every few
+      // records, so the chunk being written keeps going to the database while the next one is prepared.
+      if (outcome.records % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (target.buffer.rows >= chunkRows) {
+        // One chunk is written while the next is prepared: the database works while this process reads records.
+        await pending;
+        pending = flush(tx, target, outcome);
+        pending.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
+      }
     }
-    const target = await targetFor(tx, targets, checked.record.subscription_id);
-    if (!target) {
-      report([{ path: `${path}.subscription_id`, message: `no subscription '${checked.record.subscription_id}' exists: see client.data_mart.subscriptions.list()` }]);
-      continue;
-    }
-    const prepared = prepareRecord(target.row, checked, path);
-    if ("issues" in prepared) {
-      report(prepared.issues);
-      continue;
-    }
-    if (problems > 0) continue; // keep checking the rest, so the error lists every bad record; write nothing
-    if (!target.schema) {
-      target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
-      await createPayloadTable(tx, target.row, target.schema);
-    }
-    target.buffer ??= new ChunkBuffer(target.schema);
-    const rowIssues = appendRows(target.buffer, target.row, checked, prepared, path);
-    if (rowIssues.length) {
-      report(rowIssues);
-      continue;
-    }
-    if (target.buffer.rows >= chunkRows) {
-      // One chunk is written while the next is prepared: the database works while this process reads records.
-      await pending;
-      pending = flush(tx, target, outcome);
-      pending.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
-    }
+  } finally {
+    // Whatever ends the loop (the records' source may throw), the chunk being written finishes before the
+    // transaction is ended: a connection is never handed back with a statement still running.
+    await pending.catch(() => undefined);
   }
   await pending;
   if (problems > 0) throw new BatchRejected(issues, problems);
@@ -201,6 +212,7 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
   const probabilityIndex = probabilityField === undefined ? -1 : (responseIndex.get(probabilityField) ?? -1);
   const sources = schema.map((f) => FIXED[f.name] ?? (f.metadata.modeling_role === "feature" ? From.Request : From.Response));
   const indexes = schema.map((f, c) => (sources[c] === From.Request ? requestIndex : responseIndex).get(f.name) ?? -1);
+  const types = schema.map((f) => f.type);
   const issues: ValidationIssue[] = [];
   const start = buffer.rows;
   const requestValues = prepared.request.values;
@@ -219,7 +231,12 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
         case From.Request: value = values[indexes[c]!]; break;
         default: value = answer[indexes[c]!];
       }
-      const cell = toColumnValue(schema[c]!, value);
+      const type = types[c];
+      // The common cases need no conversion; everything else goes through toColumnValue.
+      const cell =
+        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string")
+          ? value
+          : toColumnValue(schema[c]!, value);
       if (cell instanceof ColumnMismatch) {
         const name = schema[c]!.name;
         const where = sources[c] === From.Request ? `request.values[${r}] field '${name}'` : sources[c] === From.Response ? `response.values[${r}] field '${name}'` : name;
@@ -264,22 +281,31 @@ async function createPayloadTable(tx: Queryable, row: SubscriptionRow, schema: P
 async function flush(tx: Queryable, target: Target, outcome: ScoringPayloadOutcome): Promise<void> {
   const buffer = target.buffer!;
   target.buffer = new ChunkBuffer(buffer.schema);
-  const stored = (await copyNew(tx, target.row.payload_table, buffer)) ?? (await insertColumns(tx, target.row.payload_table, buffer.schema, buffer.columns, "scoring_id"));
+  const { payload_table, guid } = target.row;
+  let stored = await copyNew(tx, payload_table, guid, buffer);
+  if (stored === undefined) {
+    stored = await insertColumns(tx, payload_table, buffer.schema, buffer.columns, "scoring_id");
+    await insertPerformance(tx, guid, buffer.performance);
+  }
   outcome.stored_rows += stored;
   outcome.duplicate_rows += buffer.rows - stored;
-  await insertPerformance(tx, target.row.guid, buffer.performance);
 }
 
 /**
- * The fast path on PostgreSQL: COPY the chunk straight into the table, inside a savepoint. When some scoring_id is
- * stored already, the COPY is undone and `undefined` tells the caller to insert with ON CONFLICT instead.
+ * The fast path on PostgreSQL: COPY the chunk's rows and performance samples straight into their tables, inside a
+ * savepoint. When some scoring_id is stored already, both COPYs are undone and `undefined` tells the caller to insert
+ * with ON CONFLICT instead.
  */
-async function copyNew(tx: Queryable, table: string, buffer: ChunkBuffer): Promise<number | undefined> {
+async function copyNew(tx: Queryable, table: string, subscriptionGuid: string, buffer: ChunkBuffer): Promise<number | undefined> {
   if (!tx.copyCsv) return undefined;
   const names = buffer.schema.map((f) => quoteName(f.name)).join(", ");
   const csv = toCsv(buffer.columns, buffer.rows);
+  const performance = toCsv([buffer.performance[0]!.map(() => subscriptionGuid), ...buffer.performance], buffer.performance[0]!.length);
   await tx.query("SAVEPOINT payload_copy");
-  const outcome = await tx.copyCsv(`COPY ${quoteName(table)} (${names}) FROM STDIN WITH (FORMAT csv)`, csv);
+  let outcome = await tx.copyCsv(`COPY ${quoteName(table)} (${names}) FROM STDIN WITH (FORMAT csv)`, csv);
+  if (outcome === "ok") {
+    outcome = await tx.copyCsv("COPY performance_metrics (subscription_guid, scoring_id, ts, deployment_id, response_time, records) FROM STDIN WITH (FORMAT csv)", performance);
+  }
   await tx.query(outcome === "ok" ? "RELEASE SAVEPOINT payload_copy" : "ROLLBACK TO SAVEPOINT payload_copy");
   return outcome === "ok" ? buffer.rows : undefined;
 }
@@ -291,7 +317,7 @@ function toCsv(columns: unknown[][], rows: number): string {
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns.length; c++) {
       const v = columns[c]![r];
-      cells[c] = v === null || v === undefined ? "" : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "t" : "f") : csvText(String(v));
+      cells[c] = v === null || v === undefined ? "" : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "t" : "f") : csvText(v as string);
     }
     lines[r] = cells.join(",");
   }

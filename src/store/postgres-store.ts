@@ -15,6 +15,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = "postgresql" as const;
   private readonly prepared = new WeakSet<PoolClient>();
+  /** Whether the server takes `COPY … FROM STDIN` (PostgreSQL does; PGlite served over a socket loses sync on it). */
+  private copySupported = true;
 
   private constructor(
     private readonly pool: Pool,
@@ -30,6 +32,8 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(pool, connection, schema);
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      const [{ version }] = (await pool.query<{ version: string }>("SELECT version()")).rows as [{ version: string }];
+      store.copySupported = !/\bPGlite\b/.test(version);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toDatabaseError(error, connection);
@@ -79,9 +83,14 @@ export class PostgresStore implements Store {
             throw toDatabaseError(error, this.connection);
           }
         },
-        copyCsv: (sql, csv) => copyCsv(client, sql, csv).catch((error: unknown) => {
-          throw toDatabaseError(error, this.connection);
-        }),
+        ...(this.copySupported
+          ? {
+              copyCsv: (sql: string, csv: string) =>
+                copyCsv(client, sql, csv).catch((error: unknown) => {
+                  throw toDatabaseError(error, this.connection);
+                }),
+            }
+          : {}),
       });
       await client.query("COMMIT");
       return result;

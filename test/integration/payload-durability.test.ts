@@ -20,6 +20,7 @@ import {
   startLocalEngines,
   type LocalEngines,
 } from "../../src/index";
+import { CHUNK_ROWS } from "../../src/service/payload-writer";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
 import { RecordingOutput } from "../support/recording-output";
 
@@ -76,8 +77,8 @@ test("a batch cut off by the database going away stores nothing; a retry stores 
       new CustomMachineLearningAsset({ source_uid: "credit", binding_uid, feature_columns: credit.feature_columns, categorical_columns: credit.categorical_columns, prediction_column: "prediction", probability_column: "probability" }),
     );
     const rows = rowsOf(credit);
-    const TOTAL = 12_000;
-    const CUT_AT = 7_000; // after the first chunk (5000 rows) was written inside the transaction
+    const CUT_AT = CHUNK_ROWS + 2_000; // after the first chunk was written inside the transaction
+    const TOTAL = 2 * CHUNK_ROWS + 2_000;
     async function* records(cutAt?: number) {
       for (let i = 0; i < TOTAL; i++) {
         if (i === cutAt) {
