@@ -128,10 +128,10 @@ export class Subscriptions {
   /** The binding serving the asset, and the asset's deployments there. */
   private async findAsset(asset: MachineLearningAsset): Promise<{ binding_uid: string; deployments: EngineDeployment[] }> {
     const { service_bindings } = await this.service.listServiceBindings();
-    const sameType = service_bindings.filter((b) => sameEngine(b.entity.service_type, asset.service_type));
+    const sameType = service_bindings.filter((b) => b.entity.service_type === asset.service_type);
     if (asset.binding_uid !== undefined) {
       const binding = await this.service.getServiceBinding(asset.binding_uid);
-      if (!sameEngine(binding.entity.service_type, asset.service_type)) {
+      if (binding.entity.service_type !== asset.service_type) {
         throw new ValidationError(`${asset.constructor.name} options`, [
           {
             path: "binding_uid",
@@ -160,10 +160,6 @@ export class Subscriptions {
     }
     throw unknownSourceUid(asset, everything, `the ${asset.service_type} bindings`);
   }
-}
-
-function sameEngine(bound: string, wanted: string): boolean {
-  return bound === wanted;
 }
 
 function unknownSourceUid(asset: MachineLearningAsset, deployments: EngineDeployment[], where: string): ValidationError {

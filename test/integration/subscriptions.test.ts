@@ -81,6 +81,11 @@ describe("subscriptions", () => {
     assert.deepEqual(details.entity.asset_properties.feature_fields, features);
     assert.equal(details.entity.asset_properties.prediction_field, "prediction");
     assert.deepEqual(await subscription.get_deployment_uids(), ["credit"]);
+    await subscription.list_deployments();
+    assert.equal(out.lastTable().title, `Deployments for subscription with uid='${subscription.uid}'`);
+    assert.deepEqual(out.lastTable().rows.map((r) => r.slice(0, 2)), [["credit", "German credit risk compliant deployment"]]);
+    const ofBinding = (await client.data_mart.subscriptions.get_details({ binding_uid })) as { subscriptions: unknown[] };
+    assert.equal(ofBinding.subscriptions.length, 1);
 
     await client.data_mart.subscriptions.list();
     const table = out.lastTable();
