@@ -126,10 +126,12 @@ export async function computeDistribution(db: Queryable, table: string, plan: Di
     return a.fn === "count" ? `count(${c})::bigint` : a.fn === "stddev" ? `stddev_samp(${c})` : `${a.fn}(${c})`;
   });
   const select = [...groupExpressions.map((e, i) => `${e} AS g${i}`), ...aggExpressions.map((e, i) => `${e} AS a${i}`)];
-  const order = plan.group.map((_, i) => `${i + 1}`).join(", ");
+  const groupBy = plan.group.map((_, i) => `${i + 1}`).join(", ");
+  // Bins sort by where they start, not by their "[lo, hi)" text.
+  const order = plan.group.map((g, i) => (plan.max_bins && isNumeric(g) ? `min(${quoteName(g.name)})` : `${i + 1}`)).join(", ");
   const limit = plan.limit === undefined ? "" : ` LIMIT ${plan.limit}`;
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT ${select.join(", ")} FROM ${quoteName(table)} WHERE ${where.join(" AND ")} GROUP BY ${order} ORDER BY ${order}${limit}`,
+    `SELECT ${select.join(", ")} FROM ${quoteName(table)} WHERE ${where.join(" AND ")} GROUP BY ${groupBy} ORDER BY ${order}${limit}`,
     params,
   );
   return {

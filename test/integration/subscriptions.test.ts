@@ -307,12 +307,31 @@ describe("payload analytics", () => {
     }
     assert.equal(result.reduce((s, g) => s + (g.count as number), 0), all.length);
     const filtered = (await subscription.payload_logging.data_distribution.get_run_result({
-      run_id: (await subscription.payload_logging.data_distribution.run({ group: ["Sex"], filter: "Age:gte:40,prediction:in:[Risk]", background_mode: true })).id,
+      run_id: (await subscription.payload_logging.data_distribution.run({ group: ["Sex"], filter: "Age:gte:40,prediction:in:[Risk]" })).id,
       format: "python",
     })) as { fields: string[]; values: unknown[][] };
     assert.deepEqual(filtered.fields, ["Sex", "count"]);
     const expected = all.filter((r) => (r.Age as number) >= 40 && r.prediction === "Risk");
     assert.equal(filtered.values.reduce((s, v) => s + (v[1] as number), 0), expected.length);
+
+    const binned = (await subscription.payload_logging.data_distribution.get_run_result({
+      run_id: (await subscription.payload_logging.data_distribution.run({ group: ["LoanAmount"], max_bins: 4 })).id,
+      format: "python",
+    })) as { fields: string[]; values: unknown[][] };
+    const starts = binned.values.map((v) => Number(/^\[(-?[\d.]+),/.exec(String(v[0]))![1]));
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b), "bins in numeric order");
+    assert.ok(binned.values.length <= 5);
+    assert.equal(binned.values.reduce((sum, v) => sum + (v[1] as number), 0), all.length);
+
+    const background = await subscription.payload_logging.data_distribution.run({ group: ["Sex"], background_mode: true });
+    assert.ok(["running", "completed"].includes(background.status));
+    let details = background;
+    while (details.status === "running") {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      details = await subscription.payload_logging.data_distribution.get_run_details(background.id);
+    }
+    assert.equal(details.status, "completed");
+    assert.equal(details.distribution!.values.reduce((sum, v) => sum + (v[1] as number), 0), all.length);
 
     await subscription.payload_logging.data_distribution.show_chart(run.id);
     const chart = out.charts.at(-1)!;
