@@ -73,6 +73,10 @@ async function demo(args: string[]): Promise<number> {
     CustomMachineLearningInstance,
     SageMakerMachineLearningInstance,
     WatsonMachineLearningInstance,
+    CustomMachineLearningAsset,
+    generateCreditRisk,
+    ProblemType,
+    rowsOf,
     startLocalEngines,
   } = await import("./index");
   const local = await startLocalEngines();
@@ -92,6 +96,28 @@ async function demo(args: string[]): Promise<number> {
     await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(local.custom));
     await client.data_mart.bindings.list();
     await client.data_mart.bindings.list_assets();
+
+    // Sections 3, 4 and 7 of the tutorials: subscribe, score and log, look at performance and the payload's make-up.
+    const applicants = generateCreditRisk({ rows: 100, seed: 11 });
+    const subscription = await client.data_mart.subscriptions.add(
+      new CustomMachineLearningAsset({
+        source_uid: "credit",
+        problem_type: ProblemType.BINARY_CLASSIFICATION,
+        label_column: "Risk",
+        prediction_column: "prediction",
+        probability_column: "probability",
+        feature_columns: applicants.feature_columns,
+        categorical_columns: applicants.categorical_columns,
+      }),
+    );
+    await client.data_mart.subscriptions.list();
+    const rows = rowsOf(applicants);
+    for (let i = 0; i < rows.length; i += 20) await subscription.score(rows.slice(i, i + 20));
+    console.log(`\nScored ${rows.length} applicants in 5 requests through the subscription; each request was logged.`);
+    await subscription.payload_logging.show_table({ limit: 3 });
+    await subscription.performance_monitoring.show_table({ interval: "hour" });
+    const run = await subscription.payload_logging.data_distribution.run({ group: ["prediction", "Sex"], agg: ["count"] });
+    await subscription.payload_logging.data_distribution.show_chart(run.id);
   } finally {
     await client.close();
     await local.stop();

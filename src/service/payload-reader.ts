@@ -4,6 +4,12 @@ import type { PayloadField } from "./payload-schema";
 import type { PayloadDescription, ScoringTransactions } from "./resources";
 import type { SubscriptionRow } from "./subscription-rows";
 
+/**
+ * Newest first; a request's rows (`<scoring_id>-<row>`) in row order, so `-2` comes before `-10`. The last key makes
+ * the order total, so pages never overlap.
+ */
+const NEWEST_FIRST = "scoring_timestamp DESC, regexp_replace(scoring_id, '[0-9]+$', ''), coalesce(substring(scoring_id from '[0-9]+$'), '0')::numeric, scoring_id";
+
 /** Newest rows first, `limit` at most from `offset`. */
 export async function readTransactions(
   db: Queryable,
@@ -14,7 +20,7 @@ export async function readTransactions(
   if (!schema) return { fields: [], values: [], ...(options.include_total_count ? { total_count: 0 } : {}) };
   const table = quoteName(row.payload_table);
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT * FROM ${table} ORDER BY scoring_timestamp DESC, scoring_id LIMIT $1 OFFSET $2`,
+    `SELECT * FROM ${table} ORDER BY ${NEWEST_FIRST} LIMIT $1 OFFSET $2`,
     [options.limit, options.offset],
   );
   const fields = schema.map((f) => f.name);
@@ -38,7 +44,7 @@ export async function describeTransactions(db: Queryable, row: SubscriptionRow, 
   const source =
     limit === undefined
       ? quoteName(row.payload_table)
-      : `(SELECT * FROM ${quoteName(row.payload_table)} ORDER BY scoring_timestamp DESC, scoring_id LIMIT ${Math.trunc(limit)}) AS newest`;
+      : `(SELECT * FROM ${quoteName(row.payload_table)} ORDER BY ${NEWEST_FIRST} LIMIT ${Math.trunc(limit)}) AS newest`;
   const select = numeric.flatMap((f, i) => {
     const c = `${quoteName(f.name)}::double precision`;
     return [

@@ -39,6 +39,15 @@ describe("openscale command", () => {
     assert.match(stdout, /My Azure ML Service +│ azure_machine_learning_service/);
     assert.match(stdout, /credit-risk-web-service/);
     assert.match(stdout, /scikit-learn_1\.1/);
+    assert.match(stdout, /--- Subscriptions ---/);
+    assert.match(stdout, /Scored 100 applicants in 5 requests/);
+    assert.match(stdout, /--- Payload_[0-9a-f-]+ \(binding_id=/);
+    const shown = [...stdout.matchAll(/^║ ([0-9a-f-]{36})-(\d+) +│/gm)].map((m) => m[2]);
+    assert.deepEqual(shown, ["1", "2", "3"], "the newest request's first rows, in row order");
+    assert.match(stdout, /--- PerformanceMetrics per hour/);
+    assert.match(stdout, /║ [0-9T:.-]+Z │ \d +│ \d+ +│/);
+    assert.match(stdout, /Successfully finished run/);
+    assert.match(stdout, /count by prediction and Sex\n(No Risk|Risk) \/ (female|male) +\| █+ \d+/);
     assert.doesNotMatch(stdout, /password|secret|BEGIN CERTIFICATE/i);
   });
 
