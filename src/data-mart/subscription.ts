@@ -6,6 +6,7 @@ import { ValidationError } from "../errors";
 import { buildTable } from "../display/index";
 import type { DataMartService } from "../service/data-mart-service";
 import type { DeploymentMetrics, Subscription as SubscriptionResource, SubscriptionPatchOperation } from "../service/resources";
+import { canonicalAnswer } from "../service/class-answers";
 import type { Output } from "./output";
 import { PayloadLogging } from "./payload-logging";
 import { PayloadRecord } from "./payload-record";
@@ -25,6 +26,7 @@ export const ASSET_PROPERTY_KEYS: Record<keyof SubscriptionUpdateOptions, string
   probability_column: "probability_fields",
   transaction_id_column: "transaction_id_field",
   class_probability_columns: "class_probability_fields",
+  class_labels: "class_labels",
   feature_columns: "feature_fields",
   categorical_columns: "categorical_fields",
 };
@@ -103,8 +105,10 @@ export class Subscription {
     const deployment = details.entity.deployments[0]!;
     const request = toFieldsValues(rows, details.entity.asset_properties.feature_fields);
     const started = performance.now();
-    const response = await this.service.scoreDeployment(this.binding_uid, deployment.deployment_id, request);
+    const answer = await this.service.scoreDeployment(this.binding_uid, deployment.deployment_id, request);
     const response_time = Math.round(performance.now() - started);
+    // The answer as the payload table keeps it: class labels for class indices, a probability vector for a single score.
+    const response = canonicalAnswer(answer, details.entity.asset_properties);
     const scoring_id = randomUUID();
     const logging = details.entity.configurations.find((c) => c.type === "payload_logging");
     if (logging?.enabled) {

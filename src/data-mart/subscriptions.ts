@@ -217,6 +217,7 @@ function assetProperties(asset: MachineLearningAsset, deployment: EngineDeployme
     ...(asset.probability_column ? { probability_fields: [asset.probability_column] } : {}),
     ...(asset.transaction_id_column ? { transaction_id_field: asset.transaction_id_column } : {}),
     ...(asset.class_probability_columns ? { class_probability_fields: asset.class_probability_columns } : {}),
+    ...(asset.class_labels ? { class_labels: asset.class_labels } : {}),
     ...(asset.feature_columns ? { feature_fields: asset.feature_columns } : {}),
     ...(asset.categorical_columns ? { categorical_fields: asset.categorical_columns } : {}),
   };

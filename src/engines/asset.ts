@@ -23,6 +23,12 @@ export interface AssetOptions {
   probability_column?: string;
   transaction_id_column?: string;
   class_probability_columns?: string[];
+  /**
+   * The model's class labels, in the order of its class indices and probability vectors (beyond v1). Needed where an
+   * engine answers with a class index (SageMaker's `predicted_label`), so payloads hold labels; a single score is read as
+   * the probability of the last label.
+   */
+  class_labels?: string[];
   /** The model's input columns, in the order the model takes them. */
   feature_columns?: string[];
   /** The feature columns holding categories (text); the others are numbers. */
@@ -47,6 +53,11 @@ const assetOptionsSchema = z
     probability_column: column("probability").optional(),
     transaction_id_column: column("transaction id").optional(),
     class_probability_columns: columnList("class probability").optional(),
+    class_labels: z
+      .array(z.string({ error: "expected a class label (string)" }).min(1, "a class label must not be empty"), { error: "expected a list of class labels, e.g. [\"No Risk\", \"Risk\"]" })
+      .min(2, "a classifier has at least two class labels")
+      .refine((labels) => new Set(labels).size === labels.length, { message: "lists a label twice: name each class once" })
+      .optional(),
     feature_columns: columnList("feature").optional(),
     categorical_columns: columnList("categorical").optional(),
   })
@@ -82,6 +93,7 @@ export abstract class MachineLearningAsset {
   readonly probability_column?: string;
   readonly transaction_id_column?: string;
   readonly class_probability_columns?: string[];
+  readonly class_labels?: string[];
   readonly feature_columns?: string[];
   readonly categorical_columns?: string[];
 

@@ -71,6 +71,7 @@ const assetPropertiesSchema = z.looseObject({
   probability_fields: z.array(columnName).optional(),
   transaction_id_field: z.string().optional(),
   class_probability_fields: z.array(columnName).optional(),
+  class_labels: z.array(z.string().min(1)).min(2).optional(),
   feature_fields: z.array(columnName).optional(),
   categorical_fields: z.array(z.string()).optional(),
 });
@@ -93,7 +94,7 @@ const createRequestSchema = z.looseObject({
 });
 
 /** Asset properties a PATCH may change, and those fixed once payloads define the table's columns. */
-const PATCHABLE = ["problem_type", "input_data_type", "training_data_reference", "label_column", "prediction_field", "probability_fields", "transaction_id_field", "class_probability_fields", "feature_fields", "categorical_fields"];
+const PATCHABLE = ["problem_type", "input_data_type", "training_data_reference", "label_column", "prediction_field", "probability_fields", "transaction_id_field", "class_probability_fields", "class_labels", "feature_fields", "categorical_fields"];
 const FIXED_BY_PAYLOAD = new Set(["feature_fields", "categorical_fields", "prediction_field", "probability_fields"]);
 
 export class LocalSubscriptions {

@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
 import type { ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
+import { canonicalAnswer } from "./class-answers";
 import { ColumnMismatch, completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
@@ -176,7 +177,7 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
     }
   }
   if (issues.length || !("ok" in request) || !("ok" in response)) return { issues };
-  return { request: request.ok, response: response.ok, deployment_id };
+  return { request: request.ok, response: canonicalAnswer(response.ok, row.asset_properties), deployment_id };
 }
 
 /** Where each column's value comes from, worked out once per record. */

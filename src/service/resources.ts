@@ -104,6 +104,8 @@ export interface AssetProperties {
   probability_fields?: string[];
   transaction_id_field?: string;
   class_probability_fields?: string[];
+  /** The model's class labels in the order of its class indices (beyond v1; see `class_labels` of the asset). */
+  class_labels?: string[];
   feature_fields?: string[];
   categorical_fields?: string[];
   input_data_schema?: { type: "struct"; fields: PayloadField[] };

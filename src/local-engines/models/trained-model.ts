@@ -46,7 +46,7 @@ export function trainModel(name: string, dataset: Dataset): TrainedModel {
   }
   const predict = (input: Record<string, unknown>[]): Prediction[] =>
     input.map((row) => {
-      const probability = score(encoder.encode(row)).map((p) => Math.round(p * 1e6) / 1e6);
+      const probability = rounded(score(encoder.encode(row)));
       const best = probability.indexOf(Math.max(...probability));
       return { prediction: dataset.labels[best]!, probability };
     });
@@ -61,4 +61,16 @@ export function trainModel(name: string, dataset: Dataset): TrainedModel {
     holdout_accuracy: test.length ? correct / test.length : 1,
     predict,
   };
+}
+
+/**
+ * Probabilities to six decimals, as engines print them. A binary pair is rounded as one number, so it still sums to 1
+ * and `1 - P(positive)` (all Azure ML Studio and SageMaker send) gives back the first value exactly.
+ */
+function rounded(probability: number[]): number[] {
+  if (probability.length === 2) {
+    const positive = Math.round(probability[1]! * 1e6);
+    return [(1e6 - positive) / 1e6, positive / 1e6];
+  }
+  return probability.map((p) => Math.round(p * 1e6) / 1e6);
 }
