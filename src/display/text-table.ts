@@ -35,6 +35,11 @@ export function renderTableText(model: TableModel, options: { width?: number } =
   const needs = model.columns.map((name, i) => columnNeeds(printable(name), model.rows.map((row) => row[i]), cells.map((row) => row[i]!)));
   const shown = chooseColumns(needs, width);
   const widths = fitWidths(shown.map((i) => needs[i]!), width);
+  tighten(widths, shown.map((i) => needs[i]!), width, (k, w) => {
+    const need = needs[shown[k]!]!;
+    const lines = [...wrapText(need.name, w, "name"), ...cells.flatMap((row, r) => wrapText(row[shown[k]!]!, w, need.kinds[r]))];
+    return Math.max(1, ...lines.map(textWidth));
+  });
   const header = shown.map((i, k) => wrapText(needs[i]!.name, widths[k]!, "name").join("\n"));
   const rows = cells.map((row, r) => shown.map((i, k) => wrapText(row[i]!, widths[k]!, needs[i]!.kinds[r]).join("\n")));
   const body = table([header, ...rows], {
@@ -53,8 +58,8 @@ export function renderTableText(model: TableModel, options: { width?: number } =
 
 /** In the v1 notes' words: `Note: Only first 3 records were displayed. To display more use 'limit' parameter.` */
 function leftOutNote(columns: string[], width: number): string {
-  const count = columns.length === 1 ? "1 column was" : `${columns.length} columns were`;
-  return `Note: ${count} left out to fit ${width} characters: ${columns.join(", ")}. To display them widen the terminal or set COLUMNS.`;
+  const [count, them] = columns.length === 1 ? ["1 column was", "it"] : [`${columns.length} columns were`, "them"];
+  return `Note: ${count} left out to fit ${width} characters: ${columns.join(", ")}. To display ${them} widen the terminal or set COLUMNS.`;
 }
 
 function columnNeeds(name: string, values: unknown[], cells: string[]): ColumnNeeds {
@@ -104,6 +109,25 @@ function fitWidths(needs: ColumnNeeds[], width: number): number[] {
   // Only when one column alone is too wide for the terminal: cut it to what is left.
   if (excess > 0 && widths.length === 1) widths[0] = Math.max(1, width - frame(1));
   return widths;
+}
+
+/**
+ * A wrapped column is narrowed to its longest wrapped line, and the room that frees un-wraps other columns, those
+ * that need the least first: no column is left wider than what it shows.
+ */
+function tighten(widths: number[], needs: ColumnNeeds[], width: number, wrappedWidth: (k: number, w: number) => number): void {
+  widths.forEach((w, k) => {
+    if (w < needs[k]!.natural) widths[k] = Math.min(w, wrappedWidth(k, w));
+  });
+  let room = width - sum(widths) - frame(widths.length);
+  const wrapped = widths.map((_, k) => k).filter((k) => widths[k]! < needs[k]!.natural);
+  wrapped.sort((a, b) => needs[a]!.natural - widths[a]! - (needs[b]!.natural - widths[b]!));
+  for (const k of wrapped) {
+    const more = needs[k]!.natural - widths[k]!;
+    if (more > room) break;
+    widths[k] = needs[k]!.natural;
+    room -= more;
+  }
 }
 
 /** Tabs as spaces, other control characters (which `table` refuses) as `�`; line breaks stay. */
