@@ -42,7 +42,7 @@ export function renderTableText(model: TableModel, options: { width?: number } =
   });
   const header = shown.map((i, k) => wrapText(needs[i]!.name, widths[k]!, "name").join("\n"));
   const rows = cells.map((row, r) => shown.map((i, k) => wrapText(row[i]!, widths[k]!, needs[i]!.kinds[r]).join("\n")));
-  const body = table([header, ...rows], {
+  const body = shown.length === 0 ? "" : table([header, ...rows], {
     columns: shown.map((i, k): ColumnUserConfig => ({ width: widths[k]!, wrapWord: false, alignment: needs[i]!.alignRight ? "right" : "left" })),
     drawHorizontalLine: (index, size) => index === 0 || index === 1 || index === size,
   });
@@ -53,7 +53,8 @@ export function renderTableText(model: TableModel, options: { width?: number } =
     ...(leftOut.length ? [leftOutNote(leftOut, width)] : []),
   ];
   const title = model.title ? wrapText(`--- ${printable(model.title)} ---`, width) : [];
-  return [...title, body.replace(/\n$/, ""), ...notes.flatMap((note) => wrapText(note, width))].join("\n") + "\n";
+  const boxed = body ? [body.replace(/\n$/, "")] : [];
+  return [...title, ...boxed, ...notes.flatMap((note) => wrapText(note, width))].join("\n") + "\n";
 }
 
 /** In the v1 notes' words: `Note: Only first 3 records were displayed. To display more use 'limit' parameter.` */

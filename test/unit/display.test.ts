@@ -128,6 +128,8 @@ describe("showTable of records (what get_run_result returns)", () => {
     assert.match(lines[0]!, /║ a +│ b +║/);
     showTable({ fields: ["Sex", "count"], values: [["female", 33]] }, { title: "F", out: { log: (t) => lines.push(t) } });
     assert.match(lines[1]!, /^--- F ---\n[\s\S]*║ female │ +33 ║/);
+    showTable([], { title: "None", out: { log: (t) => lines.push(t) } });
+    assert.equal(lines[2], "--- None ---\nNo records\n");
     assert.throws(() => showTable([1, 2] as never), (e: unknown) => e instanceof ValidationError && /\[0\]: is not a record/.test(e.message));
   });
 
