@@ -72,6 +72,17 @@ export { create_postgres_schema } from "./store/create-postgres-schema";
 
 export { startLocalEngines, type LocalEngines } from "./local-engines/index";
 export { credentialsFromEnvironment } from "./environment";
-export { buildTable, renderTableHtml, renderTableText, showTable, renderBarChartHtml, renderBarChartText, type TableModel, type BarChartInput } from "./display/index";
+export {
+  buildTable,
+  renderTableHtml,
+  renderTableText,
+  showTable,
+  renderBarChartHtml,
+  renderBarChartText,
+  type TableModel,
+  type TableData,
+  type ShowTableOptions,
+  type BarChartInput,
+} from "./display/index";
 export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
 export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";

@@ -92,16 +92,32 @@ export class DataDistribution {
     return format === "python" ? distribution : toObjects(distribution.fields, distribution.values);
   }
 
-  /** Draws the distribution: horizontal bars for one group column, stacked bars for two (inline SVG in a notebook). */
+  /**
+   * Draws the distribution, one chart per aggregation (`count by Sex`, `Age:avg by Sex`, each with its own axis):
+   * horizontal bars for one group column, stacked bars for two (inline SVG in a notebook, text bars elsewhere).
+   */
   async show_chart(run_id: string): Promise<void> {
     const run = await this.completed(run_id);
-    const measure = run.agg[0] ?? "count";
     const groups = run.group.length;
-    this.output.chart({
-      title: `${measure} by ${run.group.join(" and ")}`,
-      group: run.group,
-      measure,
-      rows: run.distribution.values.map((row) => [...row.slice(0, groups), row[groups]]),
+    const { fields, values } = run.distribution;
+    fields.slice(groups).forEach((measure, k) => {
+      this.output.chart({
+        title: `${measure} by ${run.group.join(" and ")}`,
+        group: run.group,
+        measure,
+        rows: values.map((row) => [...row.slice(0, groups), row[groups + k]]),
+      });
+    });
+  }
+
+  /** Shows the distribution as a table, one row per group (an HTML table in a notebook, a text table elsewhere). */
+  async show_table(run_id: string): Promise<void> {
+    const run = await this.completed(run_id);
+    const { fields, values } = run.distribution;
+    this.output.table({
+      title: `Data distribution: ${fields.slice(run.group.length).join(", ")} by ${run.group.join(" and ")}`,
+      columns: [...fields],
+      rows: values.map((row) => [...row]),
     });
   }
 

@@ -18,8 +18,9 @@ export interface BarChartInput {
 }
 
 /*
- * Tableau 10: ten colours that stay distinguishable for the common colour-vision deficiencies. The chart sits on its
- * own white background, so the colours and the dark text read the same on light and dark notebook themes.
+ * Tableau 10: ten colours that stay distinguishable for the common colour-vision deficiencies, and read on light and
+ * dark backgrounds alike. The chart has no background of its own: text and lines are `currentColor` (the notebook's
+ * text colour, inherited as the HTML tables do), grid lines a translucent version of it.
  */
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const WIDTH = 640;
@@ -34,9 +35,11 @@ const MAX_LABEL_CHARS = 24;
 const TEXT_BAR_CHARS = 40;
 /** Larger magnitudes are clamped so that sums and the axis stay finite. */
 const MAX_MAGNITUDE = 1e300;
-const TEXT_COLOUR = "#222222";
-const GRID_COLOUR = "#e0e0e0";
-const AXIS_COLOUR = "#666666";
+const TEXT_COLOUR = "currentColor";
+const GRID = `stroke="currentColor" stroke-opacity="0.15"`;
+const AXIS = `stroke="currentColor" stroke-opacity="0.6"`;
+/** Room a value label needs inside a segment, beyond its text. */
+const SEGMENT_LABEL_PADDING = 6;
 const WRAP = "margin: 0.5em 0; overflow-x: auto; color: inherit";
 const TITLE = "margin: 0 0 0.35em 0; font-size: 1.05em; font-weight: 600";
 
@@ -222,7 +225,6 @@ function svgDocument(title: string, height: number, parts: string[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
     `role="img" font-family="sans-serif" font-size="12" style="display: block; max-width: 100%; height: auto">\n` +
     `<title>${escapeHtml(title)}</title>\n` +
-    `<rect class="background" x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>\n` +
     `${parts.join("\n")}\n</svg>`
   );
 }
@@ -239,13 +241,12 @@ function renderGrid(frame: Frame, axisY: number, measure: string): string {
   const top = frame.barsTop - 4;
   const parts = frame.axis.ticks.map((tick) => {
     const x = px(scaleX(frame, tick));
-    const stroke = tick === 0 ? AXIS_COLOUR : GRID_COLOUR;
     return (
-      `<line x1="${x}" y1="${px(top)}" x2="${x}" y2="${px(axisY + 4)}" stroke="${stroke}" stroke-width="1"/>` +
+      `<line x1="${x}" y1="${px(top)}" x2="${x}" y2="${px(axisY + 4)}" ${tick === 0 ? AXIS : GRID} stroke-width="1"/>` +
       `<text class="tick" x="${x}" y="${px(axisY + 16)}" text-anchor="middle" fill="${TEXT_COLOUR}">${escapeHtml(formatTick(tick))}</text>`
     );
   });
-  const axisLine = `<line x1="${px(frame.plotLeft)}" y1="${px(axisY)}" x2="${px(frame.plotRight)}" y2="${px(axisY)}" stroke="${AXIS_COLOUR}" stroke-width="1"/>`;
+  const axisLine = `<line x1="${px(frame.plotLeft)}" y1="${px(axisY)}" x2="${px(frame.plotRight)}" y2="${px(axisY)}" ${AXIS} stroke-width="1"/>`;
   const caption =
     `<text class="measure" x="${px((frame.plotLeft + frame.plotRight) / 2)}" y="${px(axisY + 34)}" text-anchor="middle" ` +
     `fill="${TEXT_COLOUR}">${escapeHtml(truncate(measure, 60))}</text>`;
@@ -271,11 +272,14 @@ function renderBar(bar: Bar, index: number, frame: Frame, stacked: boolean): str
   return `${open}\n${[labelText, ...rects, value].join("\n")}\n</g>`;
 }
 
-/** Positive segments stack rightwards from zero, negative ones leftwards; each has its full label and value on hover. */
+/**
+ * Positive segments stack rightwards from zero, negative ones leftwards; each has its full label and value on hover,
+ * and a stacked segment wide enough for it shows its value inside (a static export keeps no hover).
+ */
 function segmentRects(bar: Bar, y: number, frame: Frame, stacked: boolean): string[] {
   let right = 0;
   let left = 0;
-  return bar.segments.map((segment) => {
+  return bar.segments.flatMap((segment) => {
     const from = segment.value >= 0 ? right : left + segment.value;
     const to = segment.value >= 0 ? right + segment.value : left;
     if (segment.value >= 0) right = to;
@@ -284,12 +288,28 @@ function segmentRects(bar: Bar, y: number, frame: Frame, stacked: boolean): stri
     const width = Math.max(0, scaleX(frame, to) - x);
     const name = stacked ? `${bar.label} / ${segment.key}` : bar.label;
     const colour = PALETTE[segment.keyIndex % PALETTE.length]!;
-    return (
+    const value = formatValue(segment.value);
+    const rect =
       `<rect class="${stacked ? "segment" : "bar"}" x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${BAR_HEIGHT}" ` +
-      `fill="${colour}" data-value="${escapeHtml(formatValue(segment.value))}">` +
-      `<title>${escapeHtml(`${name}: ${formatValue(segment.value)}`)}</title></rect>`
-    );
+      `fill="${colour}" data-value="${escapeHtml(value)}">` +
+      `<title>${escapeHtml(`${name}: ${value}`)}</title></rect>`;
+    if (!stacked || width < charCount(value) * CHAR_WIDTH + SEGMENT_LABEL_PADDING) return [rect];
+    const label =
+      `<text class="segment-value" x="${px(x + width / 2)}" y="${px(y + BAR_HEIGHT / 2)}" dy="0.35em" text-anchor="middle" ` +
+      `fill="${contrastingText(colour)}" pointer-events="none">${escapeHtml(value)}</text>`;
+    return [rect, label];
   });
+}
+
+/** Near-black or white, whichever reads better on `background` (#rrggbb), by its WCAG relative luminance. */
+function contrastingText(background: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(background.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  // Contrast ratios against #1a1a1a (luminance about 0.01) and white (1.0): the larger wins.
+  return (luminance + 0.05) / 0.06 >= 1.05 / (luminance + 0.05) ? "#1a1a1a" : "#ffffff";
 }
 
 /** Legend items (swatch and key) flowed left to right, wrapping at the chart width. */

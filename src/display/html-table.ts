@@ -1,5 +1,5 @@
 import { escapeHtml } from "./escape-html";
-import { formatCell, isNumeric } from "./format-cell";
+import { formatCell, isNumeric, keepOnOneLine } from "./format-cell";
 import type { TableModel } from "./table-model";
 
 /*
@@ -15,11 +15,6 @@ const MONO = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 const NOTE = "margin: 0.35em 0 0 0; font-size: 0.9em; opacity: 0.75";
 const EMPTY = `${CELL}; opacity: 0.6; font-style: italic`;
 
-/** uid-like columns are never wrapped: a broken uid cannot be copied. */
-export function isUidColumn(column: string): boolean {
-  return /(^|_)(uid|id|guid)$/.test(column);
-}
-
 /** The table as a self-contained, fully escaped HTML fragment. */
 export function renderTableHtml(model: TableModel): string {
   const head = model.columns.map((c) => `<th style="${HEAD}">${escapeHtml(c)}</th>`).join("");
@@ -28,7 +23,7 @@ export function renderTableHtml(model: TableModel): string {
         .map((row) => {
           const cells = model.columns.map((column, i) => {
             const value = row[i];
-            const style = `${CELL}; ${MONO}${isNumeric(value) ? "; text-align: right" : ""}${isUidColumn(column) ? "; white-space: nowrap" : ""}`;
+            const style = `${CELL}; ${MONO}${isNumeric(value) ? "; text-align: right" : ""}${keepOnOneLine(column, value) ? "; white-space: nowrap" : ""}`;
             return `<td style="${style}">${escapeHtml(formatCell(value))}</td>`;
           });
           return `<tr>${cells.join("")}</tr>`;
@@ -36,8 +31,9 @@ export function renderTableHtml(model: TableModel): string {
         .join("\n")
     : `<tr><td style="${EMPTY}" colspan="${Math.max(1, model.columns.length)}">No records</td></tr>`;
   const note = model.note ? `\n<p style="${NOTE}">${escapeHtml(model.note)}</p>` : "";
+  const title = model.title ? `<h3 style="${TITLE}">${escapeHtml(model.title)}</h3>\n` : "";
   return (
-    `<div style="${WRAP}">\n<h3 style="${TITLE}">${escapeHtml(model.title)}</h3>\n` +
+    `<div style="${WRAP}">\n${title}` +
     `<table style="${TABLE}">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${note}\n</div>`
   );
 }

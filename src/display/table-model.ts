@@ -69,3 +69,37 @@ function pyRepr(value: unknown): string {
   if (typeof value === "boolean") return value ? "True" : "False";
   return String(value);
 }
+
+/** What {@link tableOf} turns into a table: a table model, a list of records, or `{fields, values}`. */
+export type TableData = TableModel | readonly Record<string, unknown>[] | { fields: readonly string[]; values: readonly unknown[][] };
+
+/**
+ * A table model from records (one column per key, in first-seen order, as a DataFrame built from them), from
+ * `{fields, values}`, or a model as it is; `title` and `note`, when given, replace the model's.
+ */
+export function tableOf(data: TableData, overrides: { title?: string | undefined; note?: string | undefined } = {}): TableModel {
+  let model: TableModel;
+  if (Array.isArray(data)) {
+    const records = data as readonly Record<string, unknown>[];
+    const bad = records.findIndex((r) => r === null || typeof r !== "object" || Array.isArray(r));
+    if (bad >= 0) throw new ValidationError("showTable() data", [{ path: `[${bad}]`, message: "is not a record: pass a list of objects, {fields, values} or a table model" }]);
+    const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    model = { title: "", columns, rows: records.map((r) => columns.map((c) => r[c])) };
+  } else if (isFieldsValues(data)) {
+    model = { title: "", columns: [...data.fields], rows: data.values.map((row) => [...row]) };
+  } else if (data && Array.isArray((data as TableModel).columns) && Array.isArray((data as TableModel).rows)) {
+    model = data as TableModel;
+  } else {
+    throw new ValidationError("showTable() data", [{ path: "data", message: "expected a list of records, {fields, values} or a table model {title, columns, rows}" }]);
+  }
+  return {
+    ...model,
+    title: overrides.title ?? model.title ?? "",
+    ...(overrides.note !== undefined ? { note: overrides.note } : {}),
+  };
+}
+
+function isFieldsValues(data: unknown): data is { fields: readonly string[]; values: readonly unknown[][] } {
+  const d = data as { fields?: unknown; values?: unknown } | null;
+  return !!d && Array.isArray(d.fields) && Array.isArray(d.values);
+}

@@ -27,7 +27,12 @@ describe("openscale command", () => {
   });
 
   test("demo binds the local engines and prints text tables in a plain terminal, with no secret", { timeout: 60_000 }, async () => {
-    const { stdout } = await run(process.execPath, [cli, "demo", "--no-notebooks", "--data-dir", path.join(tmp, "demo")], { cwd: tmp });
+    // Piped output is fitted to COLUMNS (80 without it); 200 leaves room for these content checks (fitting: text-table tests).
+    const env = { ...process.env, COLUMNS: "200" };
+    const { stdout } = await run(process.execPath, [cli, "demo", "--no-notebooks", "--data-dir", path.join(tmp, "demo")], { cwd: tmp, env });
+    const tableLines = stdout.split("\n").filter((l) => /^([╔║╟╚]|--- |Note: )/.test(l));
+    assert.ok(tableLines.length > 40 && tableLines.every((l) => l.length <= 200), "every table line fits 200 columns");
+    assert.match(stdout, /Note: \d+ columns were left out to fit 200 characters: [^.]*prediction_probability/);
     assert.match(stdout, /--- Service bindings ---/);
     assert.match(stdout, /║ [0-9a-f-]{36} │ My custom engine +│ custom_machine_learning +│/);
     assert.match(stdout, /--- Available assets ---/);
@@ -45,7 +50,7 @@ describe("openscale command", () => {
     const shown = [...stdout.matchAll(/^║ ([0-9a-f-]{36})-(\d+) +│/gm)].map((m) => m[2]);
     assert.deepEqual(shown, ["1", "2", "3"], "the newest request's first rows, in row order");
     assert.match(stdout, /--- PerformanceMetrics per hour/);
-    assert.match(stdout, /║ [0-9T:.-]+Z │ \d +│ \d+ +│/);
+    assert.match(stdout, /║ [0-9T:.-]+Z │ +\d+ │ +\d+ │/, "numbers align right");
     assert.match(stdout, /Successfully finished run/);
     assert.match(stdout, /count by prediction and Sex\n(No Risk|Risk) \/ (female|male) +\| █+ \d+/);
     assert.doesNotMatch(stdout, /password|secret|BEGIN CERTIFICATE/i);

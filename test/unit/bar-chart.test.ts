@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { renderBarChartHtml, renderBarChartSvg, renderBarChartText, type BarChartInput } from "../../src/display/bar-chart";
+import type { TableModel } from "../../src/display/index";
+import { DataDistribution } from "../../src/data-mart/data-distribution";
+import { consoleOutput, type Output } from "../../src/data-mart/output";
+import type { DataMartService } from "../../src/service/data-mart-service";
+import type { DataDistributionRun } from "../../src/service/resources";
 
 const oneGroup: BarChartInput = {
   title: "Records by purpose",
@@ -61,13 +66,12 @@ function attribute(tag: string, name: string): number {
   return Number(m[1]);
 }
 
-test("one group: one rect.bar per row, value labels, escaped title and a white background", () => {
+test("one group: one rect.bar per row, value labels, escaped title and no background of its own", () => {
   const svg = renderBarChartSvg(oneGroup);
   assert.match(svg, /^<svg [^>]*width="640"/);
   assert.match(svg, /<\/svg>$/);
   assert.match(svg, /font-family="sans-serif"/);
   assert.match(svg, /<title>Records by purpose<\/title>/);
-  assert.match(svg, /<rect class="background"[^>]*fill="#ffffff"/);
   assert.equal(count(svg, /<rect class="bar"/g), 3);
   assert.deepEqual(texts(svg, "value"), ["48", "36", "12"]);
   assert.deepEqual(texts(svg, "label"), ["car_new", "education", "repairs"]);
@@ -229,4 +233,84 @@ test("text: two groups label lines first / second", () => {
 test("a chart needs one or two group columns", () => {
   assert.throws(() => renderBarChartSvg({ ...oneGroup, group: [] }), RangeError);
   assert.throws(() => renderBarChartText({ ...oneGroup, group: ["a", "b", "c"] }), RangeError);
+});
+
+test("no white slab in dark themes: no background, text in currentColor, grid lines translucent currentColor", () => {
+  for (const svg of [renderBarChartSvg(oneGroup), renderBarChartSvg(twoGroups), renderBarChartSvg({ ...oneGroup, rows: [] })]) {
+    assert.doesNotMatch(svg, /class="background"/);
+    assert.doesNotMatch(svg, /fill="(#fff(fff)?|white)"[^>]*\/>/i, "no white shape");
+    const textFills = [...svg.matchAll(/<text(?![^>]*class="segment-value")[^>]*fill="([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(textFills.length > 0 && textFills.every((f) => f === "currentColor"), `text fills: ${textFills}`);
+    const strokes = [...svg.matchAll(/<line[^>]*stroke="([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(strokes.every((s) => s === "currentColor"), `line strokes: ${strokes}`);
+  }
+});
+
+test("stacked segments with room show their value inside; a segment too narrow for its value keeps it on hover only", () => {
+  const svg = renderBarChartSvg({ ...twoGroups, rows: [...twoGroups.rows, ["Risk", "unknown", 1]] });
+  const rects = [...svg.matchAll(/<rect class="segment"[^>]*>/g)].map((m) => m[0]);
+  const labels = [...svg.matchAll(/<text class="segment-value"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ tag: m[0], value: m[1]! }));
+  assert.deepEqual(labels.map((l) => l.value), ["48", "36", "12", "30"], "every segment but the one of 1 is labelled");
+  for (const label of labels) {
+    const rect = rects.find((r) => new RegExp(`data-value="${label.value}"`).test(r))!;
+    const x = attribute(label.tag, "x");
+    assert.ok(x > attribute(rect, "x") && x < attribute(rect, "x") + attribute(rect, "width"), `label ${label.value} inside its segment`);
+    assert.match(label.tag, /fill="#(1a1a1a|ffffff)"/, "dark or light text, whichever reads on the segment's colour");
+  }
+  assert.match(svg, /<title>Risk \/ unknown: 1<\/title>/);
+  assert.deepEqual(texts(svg, "total"), ["84", "43"], "totals stay at the end of the bars");
+});
+
+/** A data distribution over a stub service that holds one completed run. */
+function distributionOf(run: DataDistributionRun, output: Output): DataDistribution {
+  const service = { getDataDistribution: async () => run } as unknown as DataMartService;
+  return new DataDistribution(service, output, { uid: "s", binding_uid: "b" });
+}
+
+const creditRun: DataDistributionRun = {
+  id: "run-1",
+  status: "completed",
+  dataset: "payload",
+  group: ["CreditHistory"],
+  agg: ["count", "LoanAmount:avg"],
+  start: "2026-01-01T00:00:00.000Z",
+  end: "2026-01-02T00:00:00.000Z",
+  distribution: {
+    fields: ["CreditHistory", "count", "LoanAmount:avg"],
+    values: [
+      ["all_credits_paid_back", 40, 3120.5],
+      ["credits_paid_to_date", 35, 4210.25],
+      ["prior_payments_delayed", 25, 5033.75],
+    ],
+  },
+};
+
+function recordingOutput(): Output & { charts: BarChartInput[]; tables: TableModel[] } {
+  const charts: BarChartInput[] = [];
+  const tables: TableModel[] = [];
+  return { charts, tables, chart: (c) => charts.push(c), table: (t) => tables.push(t), print: () => undefined, warn: () => undefined };
+}
+
+test("show_chart draws one chart per aggregation, each with its own title and measure", async () => {
+  const output = recordingOutput();
+  await distributionOf(creditRun, output).show_chart("run-1");
+  assert.deepEqual(output.charts.map((c) => c.title), ["count by CreditHistory", "LoanAmount:avg by CreditHistory"]);
+  assert.deepEqual(output.charts.map((c) => c.measure), ["count", "LoanAmount:avg"]);
+  assert.deepEqual(output.charts[1]!.rows, [["all_credits_paid_back", 3120.5], ["credits_paid_to_date", 4210.25], ["prior_payments_delayed", 5033.75]]);
+  assert.deepEqual(texts(renderBarChartSvg(output.charts[1]!), "value"), ["3120.5", "4210.25", "5033.75"]);
+  assert.match(renderBarChartSvg(output.charts[1]!), /class="measure"[^>]*>LoanAmount:avg</);
+});
+
+test("show_chart in a terminal prints every aggregation as text bars", async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (text: string) => void printed.push(text);
+  try {
+    await distributionOf(creditRun, consoleOutput).show_chart("run-1");
+  } finally {
+    console.log = log;
+  }
+  const text = printed.join("\n");
+  assert.match(text, /^count by CreditHistory\nall_credits_paid_back +\| █+ 40$/m);
+  assert.match(text, /^LoanAmount:avg by CreditHistory\n(.*\n){2}prior_payments_delayed +\| █{40} 5033\.75$/m);
 });

@@ -12,6 +12,8 @@ import {
   type TableModel,
 } from "../../src/display/index";
 import { ValidationError } from "../../src/errors";
+import { DataDistribution } from "../../src/data-mart/data-distribution";
+import type { DataMartService } from "../../src/service/data-mart-service";
 
 /** Checks that every opened tag is closed in order (void elements aside): enough to catch broken markup. */
 function assertBalanced(html: string): void {
@@ -68,11 +70,79 @@ describe("cell formatting", () => {
     assert.equal(formatCell(null), "");
     assert.equal(formatCell(undefined), "");
     assert.equal(formatCell(new Date("2026-01-02T03:04:05.678Z")), "2026-01-02T03:04:05.678Z");
-    assert.equal(formatCell(["a", "b"]), "a,b");
+    assert.equal(formatCell(["a", "b"]), '["a", "b"]');
     assert.equal(formatCell(false), "false");
     assert.equal(formatCell(0.123456789), "0.123457");
     assert.equal(formatCell(42), "42");
     assert.equal(formatCell({ a: 1 }), '{"a":1}');
+  });
+});
+
+describe("arrays and timestamps", () => {
+  test("arrays print as lists, in HTML and text", () => {
+    assert.equal(formatCell([0.5078391, 0.4921609]), "[0.507839, 0.492161]");
+    assert.equal(formatCell([1, null, [2, 3], { a: 1 }]), '[1, null, [2, 3], {"a":1}]');
+    assert.equal(formatCell([]), "[]");
+    const model: TableModel = { title: "P", columns: ["probability"], rows: [[[0.507839, 0.492161]]] };
+    assert.match(renderTableHtml(model), /<td[^>]*>\[0\.507839, 0\.492161\]<\/td>/);
+    assert.match(renderTableText(model, { width: 80 }), /│?\s\[0\.507839, 0\.492161\] ║/);
+  });
+
+  test("timestamp and date cells stay on one line in HTML; free text may wrap", () => {
+    const html = renderTableHtml({
+      title: "T",
+      columns: ["scoring_timestamp", "hour", "when", "day", "name"],
+      rows: [[new Date("2026-12-01T22:57:00.827Z"), "2026-12-01T22:00:00.000Z", "2026-12-01 22:57:00+00:00", "2026-12-01", "German credit risk"]],
+    });
+    const cells = [...html.matchAll(/<td style="([^"]*)">([^<]*)<\/td>/g)].map((m) => ({ style: m[1]!, text: m[2]! }));
+    assert.equal(cells.length, 5);
+    for (const cell of cells.slice(0, 4)) assert.match(cell.style, /white-space: nowrap/, `${cell.text} is kept on one line`);
+    assert.doesNotMatch(cells[4]!.style, /nowrap/);
+  });
+});
+
+describe("showTable of records (what get_run_result returns)", () => {
+  const distributions = [
+    { prediction: "No Risk", Sex: "female", count: 19 },
+    { prediction: "No Risk", Sex: "male", count: 58 },
+    { prediction: "Risk", Sex: "female", count: 14 },
+  ];
+
+  test("a list of records shows as an HTML table: one column per key, no (index) column, strings unquoted", () => {
+    const html: string[] = [];
+    const sink = { html: (s: string) => html.push(s), text: () => undefined };
+    showTable(distributions, { title: "Sex distribution", sink });
+    assert.equal(html.length, 1);
+    assertBalanced(html[0]!);
+    assert.match(html[0]!, /<h3[^>]*>Sex distribution<\/h3>/);
+    assert.deepEqual([...html[0]!.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]), ["prediction", "Sex", "count"]);
+    assert.match(html[0]!, /<td[^>]*>No Risk<\/td><td[^>]*>male<\/td><td[^>]*text-align: right[^>]*>58<\/td>/);
+    assert.doesNotMatch(html[0]!, /\(index\)|&#39;No Risk&#39;|&quot;/);
+    showTable(distributions, sink);
+    assert.doesNotMatch(html[1]!, /<h3/, "no title unless given");
+  });
+
+  test("records with different keys, {fields, values}, and outside a notebook a text table", () => {
+    const lines: string[] = [];
+    showTable([{ a: 1 }, { b: "x" }], { out: { log: (t) => lines.push(t) } });
+    assert.match(lines[0]!, /║ a +│ b +║/);
+    showTable({ fields: ["Sex", "count"], values: [["female", 33]] }, { title: "F", out: { log: (t) => lines.push(t) } });
+    assert.match(lines[1]!, /^--- F ---\n[\s\S]*║ female │ +33 ║/);
+    showTable([], { title: "None", out: { log: (t) => lines.push(t) } });
+    assert.equal(lines[2], "--- None ---\nNo records\n");
+    assert.throws(() => showTable([1, 2] as never), (e: unknown) => e instanceof ValidationError && /\[0\]: is not a record/.test(e.message));
+  });
+
+  test("data_distribution.show_table shows the run's result as a table", async () => {
+    const run = {
+      id: "r", status: "completed", dataset: "payload", group: ["prediction", "Sex"], agg: ["count"], start: "", end: "",
+      distribution: { fields: ["prediction", "Sex", "count"], values: distributions.map((d) => [d.prediction, d.Sex, d.count]) },
+    };
+    const tables: TableModel[] = [];
+    const output = { table: (t: TableModel) => tables.push(t), chart: () => undefined, print: () => undefined, warn: () => undefined };
+    const service = { getDataDistribution: async () => run } as unknown as DataMartService;
+    await new DataDistribution(service, output, { uid: "s", binding_uid: "b" }).show_table("r");
+    assert.deepEqual(tables, [{ title: "Data distribution: count by prediction and Sex", columns: ["prediction", "Sex", "count"], rows: run.distribution.values }]);
   });
 });
 
@@ -118,20 +188,22 @@ describe("HTML rendering", () => {
 });
 
 describe("text rendering", () => {
-  test("a centred title, the rows, and the note", () => {
+  test("a left-aligned title, the rows, and the note", () => {
     const text = renderTableText(buildTable({ title: "Service bindings", columns, records, limit: 2 }), { width: 200 });
     const lines = text.split("\n");
-    assert.match(lines[0]!, /^\s+--- Service bindings ---$/);
+    assert.equal(lines[0], "--- Service bindings ---");
     assert.match(text, /newest/);
     assert.match(text, /Note: First 2 records were displayed\./);
   });
 
   test("a narrow terminal wraps other columns but keeps uids whole", () => {
     const uid = "3e949909-dc80-4c09-9968-c55019d272df";
-    const model: TableModel = { title: "T", columns: ["uid", "description"], rows: [[uid, "x".repeat(200)]] };
+    const model: TableModel = { title: "T", columns: ["uid", "description"], rows: [[uid, "words ".repeat(40).trim()]] };
     const text = renderTableText(model, { width: 80 });
     assert.ok(text.includes(uid), "the uid is on one line");
     assert.ok(text.split("\n").every((l) => l.length <= 80), "fits in 80 columns");
+    assert.ok(text.split("\n").filter((l) => /│ words/.test(l)).length > 1, "the description wraps");
+    assert.doesNotMatch(text, /left out/);
   });
 });
 
