@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
+import { pgliteSnapshot, pgliteStartParams } from "./pglite-snapshot";
 import type { Queryable, Store } from "./store";
 
 async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
@@ -19,11 +21,13 @@ export class PGliteStore implements Store {
   static async open(dataDir?: string): Promise<PGliteStore> {
     const { PGlite } = await loadPGlite();
     try {
-      // In memory: a plain create. (A database loaded from a dumped snapshot would start faster, but PGlite
-      // then keeps the Node process from exiting: a script would hang at its end.)
-      if (dataDir === undefined) return new PGliteStore(await PGlite.create(), undefined);
+      const startParams = await pgliteStartParams();
+      // A new database starts from the snapshot (see ./pglite-snapshot), not from PGlite's initdb.
+      if (dataDir === undefined) return new PGliteStore(await PGlite.create({ startParams, loadDataDir: await snapshotOrNothing() }), undefined);
       fs.mkdirSync(dataDir, { recursive: true });
-      return new PGliteStore(await PGlite.create({ dataDir }), dataDir);
+      const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+      const loadDataDir = fresh ? await snapshotOrNothing() : undefined;
+      return new PGliteStore(await PGlite.create({ dataDir, startParams, ...(loadDataDir ? { loadDataDir } : {}) }), dataDir);
     } catch (error) {
       throw new DatabaseError(
         `Could not open the embedded data mart database${dataDir ? ` in ${dataDir}` : ""}: ${(error as Error).message}. ` +
@@ -48,6 +52,11 @@ export class PGliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
   }
+}
+
+/** The snapshot, or nothing when it cannot be had (PGlite then runs initdb: slower, same result). */
+async function snapshotOrNothing(): Promise<Blob | undefined> {
+  return pgliteSnapshot().catch(() => undefined);
 }
 
 async function runOn<R>(db: PGlite | Transaction, sql: string, params?: readonly unknown[]): Promise<R[]> {
