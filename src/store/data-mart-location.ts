@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { isEmbeddedStoreOpen } from "./embedded-stores";
 import type { PostgresCredentials } from "./postgres-credentials";
 
 /** Where a data mart's data lives: the embedded database, or a schema on a PostgreSQL server. */
@@ -54,7 +55,8 @@ export class FolderLocation implements DataMartLocation {
 
   clear(): void {
     fs.rmSync(path.join(this.folder, POINTER_FILE), { force: true });
-    fs.rmSync(this.embeddedDir, { recursive: true, force: true });
+    // Another client of this process still has the database open (its tables are dropped): its files stay.
+    if (!isEmbeddedStoreOpen(this.embeddedDir)) fs.rmSync(this.embeddedDir, { recursive: true, force: true });
   }
 
   describe(): string {
