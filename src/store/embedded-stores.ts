@@ -127,6 +127,7 @@ async function lockFolder(folder: string, onCompromised: (error: Error) => void)
   const lockPath = path.join(folder, ".lock");
   const holderFile = path.join(folder, ".lock-holder.json");
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  fs.chmodSync(folder, 0o700); // whatever the umask: the folder holds credentials and the database
   const options = { realpath: false, lockfilePath: lockPath, stale: STALE_MS, retries: 0, onCompromised };
   let release: () => Promise<void>;
   try {
@@ -144,6 +145,7 @@ async function lockFolder(folder: string, onCompromised: (error: Error) => void)
       throw new DataMartInUseError(folder, readHolder(holderFile)?.pid);
     }
   }
+  fs.chmodSync(lockPath, 0o700);
   const holder: Holder = { pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() };
   fs.writeFileSync(holderFile, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
   return async () => {
