@@ -43,3 +43,20 @@ export class StateError extends OpenScaleError {}
 
 /** The data mart's database could not be reached or refused a statement. The message names host and database, never the password. */
 export class DatabaseError extends OpenScaleError {}
+
+/** The embedded data mart's folder is open in another process: one holder at a time, or its rows would be lost. */
+export class DataMartInUseError extends DatabaseError {
+  constructor(
+    readonly folder: string,
+    readonly holder_pid: number | undefined,
+  ) {
+    super(
+      `The embedded data mart in ${folder} is open in another process` +
+        `${holder_pid !== undefined ? ` (pid ${holder_pid})` : ""}, and one process at a time may open it. ` +
+        "Close the client there (`await client.close()`, or stop that notebook's kernel), or: " +
+        "open another folder with `new APIClient({ data_dir: \"./another-folder\" })`; " +
+        "or keep the data mart on a server that several processes can share " +
+        "(`client.data_mart.setup({ db_credentials, schema })` on PostgreSQL, or a data mart server once it exists).",
+    );
+  }
+}

@@ -42,6 +42,7 @@ export {
   NotFoundError,
   StateError,
   DatabaseError,
+  DataMartInUseError,
   type ValidationIssue,
 } from "./errors";
 export {

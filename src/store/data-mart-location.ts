@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { ValidationError } from "../errors";
+import { isEmbeddedStoreOpen } from "./embedded-stores";
 import type { PostgresCredentials } from "./postgres-credentials";
 
 /** Where a data mart's data lives: the embedded database, or a schema on a PostgreSQL server. */
@@ -32,6 +34,7 @@ export class FolderLocation implements DataMartLocation {
 
   constructor(readonly folder: string) {
     this.embeddedDir = path.join(folder, "db");
+    this.checkFolder();
   }
 
   read(): DataMartPointer | undefined {
@@ -39,7 +42,23 @@ export class FolderLocation implements DataMartLocation {
       return JSON.parse(fs.readFileSync(path.join(this.folder, POINTER_FILE), "utf8")) as DataMartPointer;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if ((error as NodeJS.ErrnoException).code === "ENOTDIR") this.checkFolder();
       throw error;
+    }
+  }
+
+  /** A data_dir that is a file (or under one) fails here, by name, not later with a bare ENOTDIR. */
+  private checkFolder(): void {
+    let blocker = path.resolve(this.folder);
+    while (!fs.existsSync(blocker) && path.dirname(blocker) !== blocker) blocker = path.dirname(blocker);
+    if (fs.existsSync(blocker) && !fs.statSync(blocker).isDirectory()) {
+      const which = blocker === path.resolve(this.folder) ? "is a file" : `is inside ${blocker}, which is a file`;
+      throw new ValidationError("APIClient options", [
+        {
+          path: "data_dir",
+          message: `${path.resolve(this.folder)} ${which}, not a folder: give a folder path (it is created when missing), such as "./.openscale", or move the file away`,
+        },
+      ]);
     }
   }
 
@@ -54,7 +73,8 @@ export class FolderLocation implements DataMartLocation {
 
   clear(): void {
     fs.rmSync(path.join(this.folder, POINTER_FILE), { force: true });
-    fs.rmSync(this.embeddedDir, { recursive: true, force: true });
+    // Another client of this process still has the database open (its tables are dropped): its files stay.
+    if (!isEmbeddedStoreOpen(this.embeddedDir)) fs.rmSync(this.embeddedDir, { recursive: true, force: true });
   }
 
   describe(): string {

@@ -1,5 +1,6 @@
 import type { DatabaseChoice, DataMartLocation } from "./data-mart-location";
 import { migrate } from "./migrations";
+import { openEmbeddedStore } from "./embedded-stores";
 import { PGliteStore } from "./pglite-store";
 import { resolvePostgresCredentials } from "./postgres-credentials";
 import { PostgresStore, type PostgresStoreOptions } from "./postgres-store";
@@ -13,7 +14,9 @@ export async function openStore(
 ): Promise<Store> {
   const store =
     database.database_type === "internal"
-      ? await PGliteStore.open(location.embeddedDir)
+      ? location.embeddedDir === undefined
+        ? await PGliteStore.open()
+        : await openEmbeddedStore(location.embeddedDir)
       : await PostgresStore.open(resolvePostgresCredentials(database.credentials), database.schema, options);
   try {
     await migrate(store);

@@ -1,6 +1,8 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
+import { pgliteSnapshot, pgliteStartParams } from "./pglite-snapshot";
 import type { Queryable, Store } from "./store";
 
 async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
@@ -19,11 +21,16 @@ export class PGliteStore implements Store {
   static async open(dataDir?: string): Promise<PGliteStore> {
     const { PGlite } = await loadPGlite();
     try {
-      // In memory: a plain create. (A database loaded from a dumped snapshot would start faster, but PGlite
-      // then keeps the Node process from exiting: a script would hang at its end.)
-      if (dataDir === undefined) return new PGliteStore(await PGlite.create(), undefined);
-      fs.mkdirSync(dataDir, { recursive: true });
-      return new PGliteStore(await PGlite.create({ dataDir }), dataDir);
+      const startParams = await pgliteStartParams();
+      // A new database starts from the snapshot (see ./pglite-snapshot), not from PGlite's initdb.
+      if (dataDir === undefined) return new PGliteStore(await PGlite.create({ startParams, loadDataDir: await snapshotOrNothing() }), undefined);
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(dataDir, 0o700); // mkdir's mode is cut by the umask; chmod's is not
+      const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+      const loadDataDir = fresh ? await snapshotOrNothing() : undefined;
+      const store = new PGliteStore(await PGlite.create({ dataDir, startParams, ...(loadDataDir ? { loadDataDir } : {}) }), dataDir);
+      restrictToOwner(dataDir);
+      return store;
     } catch (error) {
       throw new DatabaseError(
         `Could not open the embedded data mart database${dataDir ? ` in ${dataDir}` : ""}: ${(error as Error).message}. ` +
@@ -47,7 +54,30 @@ export class PGliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
+    if (this.dataDir) restrictToOwner(this.dataDir);
   }
+}
+
+/**
+ * PGlite creates its files with mode 0666 less the umask (0666 itself under umask 0). The folder is 0700 from the
+ * start, so nobody else can reach them; they are made 0600 (folders 0700) when the database opens and closes.
+ */
+export function restrictToOwner(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    const mode = entry.isDirectory() ? 0o700 : 0o600;
+    try {
+      if ((fs.statSync(file).mode & 0o777) !== mode) fs.chmodSync(file, mode);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  fs.chmodSync(dir, 0o700);
+}
+
+/** The snapshot, or nothing when it cannot be had (PGlite then runs initdb: slower, same result). */
+async function snapshotOrNothing(): Promise<Blob | undefined> {
+  return pgliteSnapshot().catch(() => undefined);
 }
 
 async function runOn<R>(db: PGlite | Transaction, sql: string, params?: readonly unknown[]): Promise<R[]> {
