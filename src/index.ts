@@ -42,6 +42,7 @@ export {
   NotFoundError,
   StateError,
   DatabaseError,
+  SecretKeyError,
   type ValidationIssue,
 } from "./errors";
 export {
