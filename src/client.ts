@@ -5,6 +5,7 @@ import { consoleOutput, type Output } from "./data-mart/output";
 import type { DataMartService } from "./service/data-mart-service";
 import { LocalDataMartService } from "./service/local-data-mart-service";
 import { FolderLocation, MemoryLocation, type DataMartLocation } from "./store/data-mart-location";
+import { secretBoxProvider } from "./store/secret-box";
 import { parseOrThrow } from "./validation";
 
 /** Options of `new APIClient()`. Everything has a default: `new APIClient()` opens `./.openscale`. */
@@ -46,9 +47,12 @@ export class APIClient {
 
   constructor(options: APIClientOptions = {}, output: Output = consoleOutput) {
     const o = parseOrThrow(clientOptions, options, "APIClient options");
-    this.location = o.in_memory ? new MemoryLocation() : new FolderLocation(o.data_dir ?? ".openscale");
+    const folder = o.in_memory ? undefined : (o.data_dir ?? ".openscale");
+    this.location = folder === undefined ? new MemoryLocation() : new FolderLocation(folder);
     this.service = new LocalDataMartService({
       location: this.location,
+      // Engine secrets are sealed at rest with a key kept beside datamart.json (or in OPENSCALE_SECRET_KEY).
+      secrets: secretBoxProvider(folder),
       engine: { timeout_ms: o.engine_timeout_ms, retries: o.engine_retries },
     });
     this.data_mart = new DataMart(this.service, output);

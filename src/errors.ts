@@ -41,6 +41,12 @@ export class NotFoundError extends OpenScaleError {
 /** The call does not fit the data mart's state (for example: the data mart is not set up yet). */
 export class StateError extends OpenScaleError {}
 
+/**
+ * The data mart's secret key is malformed, missing or not the one its stored credentials were sealed with, or a
+ * sealed value failed its integrity check. The message says which and what to do; it never holds a key.
+ */
+export class SecretKeyError extends OpenScaleError {}
+
 /** The data mart's database could not be reached or refused a statement. The message names host and database, never the password. */
 export class DatabaseError extends OpenScaleError {}
 

@@ -43,6 +43,7 @@ export {
   StateError,
   DatabaseError,
   DataMartInUseError,
+  SecretKeyError,
   type ValidationIssue,
 } from "./errors";
 export {

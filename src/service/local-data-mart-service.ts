@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
 import { createAdapter } from "../engines/registry";
-import type { ServiceType } from "../engines/service-types";
 import { NotFoundError, StateError, ValidationError } from "../errors";
 import { redact, redactUrl } from "../secrets";
+import type { SecretBox } from "../store/secret-box";
 import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store/data-mart-location";
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
 import { resolvePostgresCredentials } from "../store/postgres-credentials";
 import type { Store } from "../store/store";
+import { iso, openBindingSecrets, sealBindingSecrets, sealClearBindings, toBindingResource as toResource, type BindingRow } from "./binding-credentials";
 import type { DataMartService } from "./data-mart-service";
 import type {
   DataMartDetails,
@@ -48,18 +49,8 @@ export const DEFAULT_SCHEMA = "openscale";
 export interface LocalDataMartServiceOptions {
   location: DataMartLocation;
   engine?: AdapterOptions;
-}
-
-interface BindingRow {
-  guid: string;
-  name: string;
-  service_type: ServiceType;
-  instance_id: string;
-  credentials: Record<string, unknown>;
-  request_headers: Record<string, string> | null;
-  state: string;
-  created_at: Date | string;
-  modified_at: Date | string;
+  /** The data mart's key for engine secrets at rest, asked for on first use (see ../store/secret-box.ts). */
+  secrets: () => SecretBox;
 }
 
 const NOT_SET_UP =
@@ -110,6 +101,7 @@ export class LocalDataMartService implements DataMartService {
           [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
         );
       }
+      await sealClearBindings(store, this.options.secrets); // a schema an earlier version filled
       this.options.location.write(pointer);
       this.opened = Promise.resolve({ store, pointer });
       return { created: rows.length === 0, details: detailsOf(pointer, store) };
@@ -138,6 +130,7 @@ export class LocalDataMartService implements DataMartService {
 
   async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
     const valid = validateBindingRequest(request);
+    const box = this.options.secrets(); // a malformed or unreadable key fails here, before the engine is asked
     const { store } = await this.open();
     const [existing] = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2", [
       valid.service_type,
@@ -154,17 +147,15 @@ export class LocalDataMartService implements DataMartService {
         [valid.service_type, valid.instance_id],
       );
       if (existing[0]) return { created: false, binding: toResource(existing[0], this.pointerId()) };
+      const guid = randomUUID();
+      const sealed = sealBindingSecrets(box, guid, {
+        credentials: valid.credentials,
+        ...(valid.request_headers ? { request_headers: valid.request_headers } : {}),
+      });
       const rows = await tx.query<BindingRow>(
-        `INSERT INTO service_bindings (guid, name, service_type, instance_id, credentials, request_headers)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [
-          randomUUID(),
-          valid.name,
-          valid.service_type,
-          valid.instance_id,
-          JSON.stringify(valid.credentials),
-          valid.request_headers ? JSON.stringify(valid.request_headers) : null,
-        ],
+        `INSERT INTO service_bindings (guid, name, service_type, instance_id, credentials, request_headers, sealed_credentials)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [guid, valid.name, valid.service_type, valid.instance_id, sealed.credentials, sealed.request_headers, sealed.sealed_credentials],
       );
       return { created: true, binding: toResource(rows[0]!, this.pointerId()) };
     });
@@ -277,7 +268,15 @@ export class LocalDataMartService implements DataMartService {
     if (!this.opened) {
       const pointer = this.options.location.read();
       if (!pointer) return Promise.reject(new StateError(NOT_SET_UP));
-      this.opened = openStore(pointer.database, this.options.location).then((store) => ({ store, pointer }));
+      this.opened = openStore(pointer.database, this.options.location).then(async (store) => {
+        try {
+          await sealClearBindings(store, this.options.secrets); // rows an earlier version stored in clear
+        } catch (error) {
+          await store.close().catch(() => undefined);
+          throw error;
+        }
+        return { store, pointer };
+      });
       this.opened.catch(() => (this.opened = undefined));
     }
     return this.opened;
@@ -304,7 +303,8 @@ export class LocalDataMartService implements DataMartService {
   private adapterFor(row: BindingRow): EngineAdapter {
     let adapter = this.adapters.get(row.guid);
     if (!adapter) {
-      const credentials = { ...row.credentials, ...(row.request_headers ? { request_headers: row.request_headers } : {}) };
+      const secrets = openBindingSecrets(this.options.secrets(), row);
+      const credentials = { ...secrets.credentials, ...(secrets.request_headers ? { request_headers: secrets.request_headers } : {}) };
       adapter = createAdapter(row.service_type, credentials, this.options.engine);
       this.adapters.set(row.guid, adapter);
     }
@@ -359,32 +359,4 @@ function detailsOf(pointer: DataMartPointer, store: Store): DataMartDetails {
       location: { schema: pointer.database.schema },
     },
   };
-}
-
-function toResource(row: BindingRow, dataMartId: string): ServiceBinding {
-  return {
-    metadata: {
-      guid: row.guid,
-      url: `/v1/data_marts/${dataMartId}/service_bindings/${row.guid}`,
-      created_at: iso(row.created_at),
-      modified_at: iso(row.modified_at),
-    },
-    entity: {
-      name: row.name,
-      service_type: row.service_type,
-      instance_id: row.instance_id,
-      credentials: redact(row.credentials),
-      ...(row.request_headers ? { request_headers: maskAll(row.request_headers) } : {}),
-      status: { state: row.state },
-    },
-  };
-}
-
-/** Header values may be API keys: show which headers are sent, not their values. */
-function maskAll(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(headers).map((k) => [k, "****"]));
-}
-
-function iso(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
 }

@@ -82,6 +82,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    // Engine secrets leave the clear columns: `credentials` and `request_headers` keep only what get_details shows
+    // (secrets masked), the whole credentials JSON is sealed (AES-256-GCM, ./secret-box.ts) in `sealed_credentials`.
+    // Rows an earlier version stored in clear (NULL here) are sealed by the service when it opens the data mart.
+    name: "service binding credentials sealed at rest",
+    sql: `ALTER TABLE service_bindings ADD COLUMN sealed_credentials text`,
+  },
 ];
 
 /** Tables the migrations create, newest first: what `dropAll` removes. */
