@@ -77,13 +77,20 @@ async function demo(args: string[]): Promise<number> {
     generateCreditRisk,
     ProblemType,
     rowsOf,
+    showTable,
     startLocalEngines,
   } = await import("./index");
   const local = await startLocalEngines();
   const client = new APIClient({ data_dir: String(options["data-dir"] ?? path.join(".openscale", "demo")) });
   try {
     console.log(
-      `Local engines started: Watson ML ${local.wml.url}, Azure ${local.azure_studio.management_url}, SageMaker ${local.sagemaker.endpoint_url}, custom ${local.custom.url}`,
+      [
+        "Local engines started:",
+        `  Watson ML  ${local.wml.url}`,
+        `  Azure      ${local.azure_studio.management_url}`,
+        `  SageMaker  ${local.sagemaker.endpoint_url}`,
+        `  custom     ${local.custom.url}`,
+      ].join("\n"),
     );
     await client.data_mart.delete({ background_mode: true });
     await client.data_mart.setup();
@@ -115,6 +122,10 @@ async function demo(args: string[]): Promise<number> {
     for (let i = 0; i < rows.length; i += 20) await subscription.score(rows.slice(i, i + 20));
     console.log(`\nScored ${rows.length} applicants in 5 requests through the subscription; each request was logged.`);
     await subscription.payload_logging.show_table({ limit: 3 });
+    // The payload table has 28 columns, more than a terminal shows: the answer's columns beside a few features.
+    const logged = await subscription.payload_logging.get_table_content({ limit: 5 });
+    const shown = ["Sex", "Age", "LoanAmount", "prediction", "probability", "prediction_probability"];
+    showTable({ title: "Scored applicants (5 newest rows, some columns)", columns: shown, rows: logged.map((r) => shown.map((c) => r[c])) });
     await subscription.performance_monitoring.show_table({ interval: "hour" });
     const run = await subscription.payload_logging.data_distribution.run({ group: ["prediction", "Sex"], agg: ["count"] });
     await subscription.payload_logging.data_distribution.show_chart(run.id);
