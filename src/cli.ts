@@ -14,8 +14,12 @@ Commands:
   engines [--seed N] [--credentials-file FILE]
         Start the local engines until Ctrl-C. Their credentials go to FILE (default .openscale/local-engines.json,
         readable by you only), never to the terminal.
-  run-notebook <file.ipynb>... [--out-dir DIR | --in-place] [--cell-timeout SECONDS]
-        Execute notebooks in the tslab kernel and write them with their outputs.
+  run-notebook <file.ipynb>... [--out-dir DIR | --in-place] [--cell-timeout SECONDS] [--kernelspec FILE]
+        Execute notebooks in the tslab kernel (or the one a kernel.json names) and write them with their outputs.
+  install-kernel [--user | --prefix DIR] [--name NAME]
+        Register the tslab kernel with Jupyter (default: your user's kernels, name tslab), with absolute paths to
+        this Node.js and this tslab, so the kernel starts whatever Jupyter's PATH. --prefix DIR writes under
+        DIR/share/jupyter/kernels (put DIR/share/jupyter in JUPYTER_PATH).
   --version, --help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +32,10 @@ async function main(argv: string[]): Promise<number> {
     case "run-notebook": {
       const { runNotebookCommand } = await import("./notebook/command");
       return runNotebookCommand(args);
+    }
+    case "install-kernel": {
+      const { installKernelCommand } = await import("./notebook/command");
+      return installKernelCommand(args);
     }
     case "--version":
     case "-v": {

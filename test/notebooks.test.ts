@@ -84,6 +84,13 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_assets(", [/credit-risk-web-service/, /German credit risk \(Studio\)/]],
     ...tutorialSections("Scored Labels", "listKeys"),
   ],
+  "Azure ML Service engine.ipynb": [
+    ["bindings.list();", [/My Azure ML Service engine/, /azure_machine_learning_service/]],
+    ["bindings.get_details()", [/client_secret: '\*\*\*\*'/]],
+    ["list_assets(", [/credit-risk-sklearn/, /iris-sklearn/]],
+    ["list_asset_deployments(", [/credit-risk-endpoint/]],
+    ...tutorialSections("Scored Labels", "input_data: {"),
+  ],
   "SageMaker engine.ipynb": [
     ["bindings.list();", [/My SageMaker engine/, /sagemaker_machine_learning/]],
     ["bindings.get_details()", [/secret_access_key: '\*\*\*\*'/]],

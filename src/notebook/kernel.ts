@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import path from "node:path";
+import { kernelCommand, tslabBinary, type KernelSpec } from "./kernelspec";
 import { writeConnectionFile, type ConnectionInfo } from "./connection-file";
 import { Wire, type JupyterMessage } from "./wire";
 
@@ -23,7 +23,8 @@ export type IopubListener = (message: JupyterMessage) => void;
  */
 const GUARD = `
 const { spawn } = require("node:child_process");
-const child = spawn(process.execPath, process.argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
+const child = spawn(process.argv[1], process.argv.slice(2), { stdio: ["ignore", "inherit", "inherit"] });
+child.on("error", (e) => { process.stderr.write(String(e.message) + "\\n"); process.exit(127); });
 process.stdout.write("KERNEL_PID " + child.pid + "\\n");
 const end = () => { try { child.kill("SIGKILL"); } catch {} process.exit(0); };
 process.stdin.on("end", end); process.stdin.on("close", end); process.stdin.on("error", end); process.stdin.resume();
@@ -32,10 +33,7 @@ process.on("SIGINT", () => { try { child.kill("SIGINT"); } catch {} });
 child.on("exit", (code) => process.exit(code === null ? 1 : code));
 `;
 
-/** The tslab binary this library ships with. */
-export function tslabBinary(): string {
-  return path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
-}
+export { tslabBinary };
 
 /** A running tslab kernel, driven over the Jupyter protocol with zeromq. */
 export class TslabKernel {
@@ -59,12 +57,17 @@ export class TslabKernel {
     void this.readIopub();
   }
 
-  /** Starts a kernel whose working folder is `cwd` (where the notebook's relative imports resolve). */
-  static async start(cwd: string, startTimeoutMs = 60_000): Promise<TslabKernel> {
+  /**
+   * Starts a kernel whose working folder is `cwd` (where the notebook's relative imports resolve): the tslab this
+   * library ships with, or the command of a Jupyter kernelspec (`argv`, with `env` added to the environment).
+   */
+  static async start(cwd: string, startTimeoutMs = 60_000, spec?: KernelSpec): Promise<TslabKernel> {
     const zmq = await import("zeromq");
     const { file, info } = await writeConnectionFile();
-    const guard = spawn(process.execPath, ["-e", GUARD, tslabBinary(), "kernel", "--config-path", file], {
+    const command = spec ? kernelCommand(spec, file) : [process.execPath, tslabBinary(), "kernel", "--config-path", file];
+    const guard = spawn(process.execPath, ["-e", GUARD, ...command], {
       cwd,
+      env: spec?.env ? { ...process.env, ...spec.env } : process.env,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let log = "";

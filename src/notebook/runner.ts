@@ -1,5 +1,6 @@
 import path from "node:path";
 import { TslabKernel } from "./kernel";
+import { readKernelSpec, type KernelSpec } from "./kernelspec";
 import { readNotebook, sourceOf, toLines, writeNotebook, type NotebookOutput } from "./notebook-file";
 import type { JupyterMessage } from "./wire";
 
@@ -12,6 +13,11 @@ export interface RunNotebookOptions {
   cell_timeout_ms?: number;
   /** Milliseconds the kernel may take to start. @default 60000 */
   kernel_start_timeout_ms?: number;
+  /**
+   * Start the kernel as this Jupyter kernelspec says (its `kernel.json` or folder, or the spec itself) instead of
+   * the tslab this library ships with. The kernel still never outlives the run.
+   */
+  kernelspec?: string | KernelSpec;
 }
 
 export interface NotebookRunResult {
@@ -41,7 +47,8 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
     cell.outputs = [];
     cell.execution_count = null;
   }
-  const kernel = await TslabKernel.start(path.dirname(path.resolve(file)), options.kernel_start_timeout_ms);
+  const spec = typeof options.kernelspec === "string" ? readKernelSpec(options.kernelspec) : options.kernelspec;
+  const kernel = await TslabKernel.start(path.dirname(path.resolve(file)), options.kernel_start_timeout_ms, spec);
   const displays = new Map<string, NotebookOutput>();
   try {
     for (const [index, cell] of notebook.cells.entries()) {
