@@ -79,6 +79,7 @@ describe("notebook lint", () => {
       if (/sections? 1[–-]2/.test(markdown[0] ?? "") && sections.some((s) => /^[3-9]\. /.test(s))) problems.push("the introduction still says sections 1–2");
 
       const all = code.join("\n");
+      if (/console\.table\(/.test(all)) problems.push("console.table shows an (index) column and quoted strings: show rows with showTable");
       if (/start_date:\s*["'`]\d{4}-/.test(all)) problems.push("a hard-coded start_date: leave it out (the default covers the payloads)");
       for (const m of all.matchAll(/process\.env\.(\w+)/g)) {
         if (m[1] !== "POSTGRES_URL") problems.push(`reads process.env.${m[1]}: read credentials with credentialsFromEnvironment, under the README's names`);
