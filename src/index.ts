@@ -75,3 +75,4 @@ export { credentialsFromEnvironment } from "./environment";
 export { buildTable, renderTableHtml, renderTableText, showTable, renderBarChartHtml, renderBarChartText, type TableModel, type BarChartInput } from "./display/index";
 export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
 export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";
+export * from "./metrics/index";
