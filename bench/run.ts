@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: speed figures for the foundation. Each figure is a median over several runs; open times are
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
+ * `node --import tsx bench/run.ts quality` runs only the quality-metrics part.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -21,6 +22,7 @@ import { modelZoo } from "../src/local-engines/models/model-zoo";
 import { startLocalWmlEngine } from "../src/local-engines/watson-machine-learning/wml-engine";
 import type { Output } from "../src/data-mart/output";
 import { ingestionBench } from "./ingestion";
+import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -50,8 +52,18 @@ const openScript = (dir: string, setup: boolean) => `
     console.log(ms.toFixed(1));
   })();`;
 
+function printRows(rows: [string, string, string][]): void {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+}
+
 async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
+  if (process.argv[2] === "quality") {
+    printRows(qualityMetricsRows(qualityMetricsBench()));
+    return;
+  }
 
   // Client open, cold: a fresh folder (the embedded database is created), in a fresh process.
   const cold = [0, 1, 2].map((i) => timeInFreshProcess(openScript(path.join(scratch, `cold-${i}`), true)));
@@ -145,9 +157,10 @@ async function main(): Promise<void> {
   if (!postgresUrl) rows.push(["payload ingestion, PostgreSQL", "not run", "set OPENSCALE_BENCH_POSTGRES_URL (or OPENSCALE_TEST_POSTGRES_URL) to a PostgreSQL server"]);
   for (const d of distribution) rows.push([`data_distribution.run, ${d.store}, ${d.rows} rows`, `${d.ms} ms`, "group by prediction and Sex; count, Age:avg, LoanAmount:max; median of 3"]);
 
-  const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);
-  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+  // The quality monitor's math: one binary evaluation of 1M rows, next to scikit-learn on the same rows.
+  rows.push(...qualityMetricsRows(qualityMetricsBench()));
+
+  printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
