@@ -98,7 +98,7 @@ export function multiclassMetrics(input: MulticlassInput): MulticlassMetrics {
   const list = (classes: number[]) => classes.map((c) => names[c]).join(", ");
   const notes: MetricNotes<MulticlassMetricId> = {};
   if (zeroDivisions.precision.length) {
-    notes.weighted_precision = notes.weighted_f_measure = `never predicted: ${list(zeroDivisions.precision)}; its precision (0/0) counts as 0`;
+    notes.weighted_precision = notes.weighted_f_measure = `never predicted: ${list(zeroDivisions.precision)} (precision 0/0, counted as 0)`;
   }
   if (zeroDivisions.fpr.length) notes.weighted_false_positive_rate = `only class ${list(zeroDivisions.fpr)} in actual: its FP/(FP+TN) is 0/0, counted as 0`;
   if (probabilities === undefined) notes.log_loss = "no probabilities given";
