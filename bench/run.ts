@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: speed figures for the foundation. Each figure is a median over several runs; open times are
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
- * OPENSCALE_BENCH_ONLY=open stops after the client open figures.
+ * OPENSCALE_BENCH_ONLY=open stops after the client open figures; `node --import tsx bench/run.ts quality` runs only
+ * the quality-metrics part.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -22,6 +23,7 @@ import { modelZoo } from "../src/local-engines/models/model-zoo";
 import { startLocalWmlEngine } from "../src/local-engines/watson-machine-learning/wml-engine";
 import type { Output } from "../src/data-mart/output";
 import { ingestionBench } from "./ingestion";
+import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -51,8 +53,18 @@ const openScript = (dir: string, setup: boolean) => `
     console.log(ms.toFixed(1));
   })();`;
 
+function printRows(rows: [string, string, string][]): void {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+}
+
 async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
+  if (process.argv[2] === "quality") {
+    printRows(qualityMetricsRows(qualityMetricsBench()));
+    return;
+  }
 
   // Client open, cold: a fresh folder (the embedded database is created), in a fresh process.
   const cold = [0, 1, 2].map((i) => timeInFreshProcess(openScript(path.join(scratch, `cold-${i}`), true)));
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
   rows.push(["client open, warm (existing data mart, same process)", `${median(reopen).toFixed(0)} ms`, "aim ≤ 1000 ms; runs: " + reopen.map((v) => v.toFixed(0)).join(", ")]);
   const ratio = median(cold) / median(warm);
   rows.push(["client open, cold / warm (fresh processes)", ratio.toFixed(2), `aim ≤ 1.5 (${ratio <= 1.5 ? "met" : "NOT met"}): a new data mart starts from the cached snapshot`]);
-  if (process.env.OPENSCALE_BENCH_ONLY === "open") return print(rows);
+  if (process.env.OPENSCALE_BENCH_ONLY === "open") return printRows(rows);
 
   // bindings.list() latency with 20 bindings, embedded store, output rendered to text but not printed.
   const engines = await startLocalEngines();
@@ -149,13 +161,10 @@ async function main(): Promise<void> {
   if (!postgresUrl) rows.push(["payload ingestion, PostgreSQL", "not run", "set OPENSCALE_BENCH_POSTGRES_URL (or OPENSCALE_TEST_POSTGRES_URL) to a PostgreSQL server"]);
   for (const d of distribution) rows.push([`data_distribution.run, ${d.store}, ${d.rows} rows`, `${d.ms} ms`, "group by prediction and Sex; count, Age:avg, LoanAmount:max; median of 3"]);
 
-  print(rows);
-}
+  // The quality monitor's math: one binary evaluation of 1M rows, next to scikit-learn on the same rows.
+  rows.push(...qualityMetricsRows(qualityMetricsBench()));
 
-function print(rows: [string, string, string][]): void {
-  const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(`openscale-ts benchmarks (${os.cpus().length} cores, Node ${process.version})`);
-  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
+  printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 

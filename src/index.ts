@@ -88,3 +88,4 @@ export {
 } from "./display/index";
 export { runNotebook, type RunNotebookOptions, type NotebookRunResult } from "./notebook/index";
 export { generateCreditRisk, generateIris, rowsOf, type Dataset } from "./datasets/index";
+export * from "./metrics/index";
