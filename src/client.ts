@@ -41,25 +41,30 @@ export class APIClient {
   /** The openscale-ts version, like the Python SDK's `client.version`. */
   readonly version = VERSION;
   readonly data_mart: DataMart;
-  private readonly service: DataMartService;
-  private readonly location: DataMartLocation;
+  readonly #service: DataMartService;
+  /** True private: a PostgreSQL data mart's pointer holds its credentials. */
+  readonly #location: DataMartLocation;
 
   constructor(options: APIClientOptions = {}, output: Output = consoleOutput) {
     const o = parseOrThrow(clientOptions, options, "APIClient options");
-    this.location = o.in_memory ? new MemoryLocation() : new FolderLocation(o.data_dir ?? ".openscale");
-    this.service = new LocalDataMartService({
-      location: this.location,
+    this.#location = o.in_memory ? new MemoryLocation() : new FolderLocation(o.data_dir ?? ".openscale");
+    this.#service = new LocalDataMartService({
+      location: this.#location,
       engine: { timeout_ms: o.engine_timeout_ms, retries: o.engine_retries },
     });
-    this.data_mart = new DataMart(this.service, output);
+    this.data_mart = new DataMart(this.#service, output);
   }
 
   /** Closes the database connection (a later call reopens it). Call it at the end of a script for a prompt exit. */
   async close(): Promise<void> {
-    await this.service.close();
+    await this.#service.close();
   }
 
   [inspect.custom](): string {
-    return `APIClient(version='${this.version}', data_mart='${this.location.describe()}')`;
+    return `APIClient(version='${this.version}', data_mart='${this.#location.describe()}')`;
+  }
+
+  toJSON(): { version: string; data_mart: string } {
+    return { version: this.version, data_mart: this.#location.describe() };
   }
 }

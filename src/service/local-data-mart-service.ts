@@ -1,9 +1,10 @@
+import { inspect } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
 import { createAdapter } from "../engines/registry";
 import type { ServiceType } from "../engines/service-types";
 import { NotFoundError, StateError, ValidationError } from "../errors";
-import { redact, redactUrl } from "../secrets";
+import { maskHeaderValues, redact, redactUrl } from "../secrets";
 import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store/data-mart-location";
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
@@ -66,15 +67,21 @@ const NOT_SET_UP =
   "The data mart is not set up yet: call `await client.data_mart.setup()` (embedded database) or " +
   "`await client.data_mart.setup({ db_credentials, schema })` (PostgreSQL) first.";
 
-/** The data mart service run in-process, on the store the data mart's pointer names. */
+/**
+ * The data mart service run in-process, on the store the data mart's pointer names. The pointer (which may hold
+ * database credentials), the store and the engine adapters are true private fields: printing the client at any
+ * depth shows none of them.
+ */
 export class LocalDataMartService implements DataMartService {
-  private opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
-  private readonly adapters = new Map<string, EngineAdapter>();
-  private readonly deployments = new Map<string, Promise<EngineDeployment[]>>();
-  private readonly subscriptions: LocalSubscriptions;
+  #opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
+  readonly #adapters = new Map<string, EngineAdapter>();
+  readonly #deployments = new Map<string, Promise<EngineDeployment[]>>();
+  readonly #subscriptions: LocalSubscriptions;
+  readonly #options: LocalDataMartServiceOptions;
 
-  constructor(private readonly options: LocalDataMartServiceOptions) {
-    this.subscriptions = new LocalSubscriptions({
+  constructor(options: LocalDataMartServiceOptions) {
+    this.#options = options;
+    this.#subscriptions = new LocalSubscriptions({
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
       requireBinding: async (uid) => void (await this.bindingRow(uid)),
@@ -86,7 +93,7 @@ export class LocalDataMartService implements DataMartService {
   async setupDataMart(request: DataMartSetupRequest): Promise<DataMartSetupOutcome> {
     validateSetupRequest(request);
     const database = toDatabaseChoice(request);
-    const existing = this.options.location.read();
+    const existing = this.#options.location.read();
     if (existing) {
       if (!sameDatabase(existing.database, database)) {
         throw new StateError(
@@ -96,7 +103,7 @@ export class LocalDataMartService implements DataMartService {
       }
       return { created: false, details: await this.getDataMart() };
     }
-    const store = await openStore(database, this.options.location);
+    const store = await openStore(database, this.#options.location);
     try {
       const pointer: DataMartPointer = { data_mart_id: randomUUID(), created_at: new Date().toISOString(), database };
       const rows = await store.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
@@ -110,8 +117,8 @@ export class LocalDataMartService implements DataMartService {
           [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
         );
       }
-      this.options.location.write(pointer);
-      this.opened = Promise.resolve({ store, pointer });
+      this.#options.location.write(pointer);
+      this.#opened = Promise.resolve({ store, pointer });
       return { created: rows.length === 0, details: detailsOf(pointer, store) };
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -125,12 +132,12 @@ export class LocalDataMartService implements DataMartService {
   }
 
   async deleteDataMart(): Promise<boolean> {
-    const pointer = this.options.location.read();
+    const pointer = this.#options.location.read();
     if (!pointer) return false;
     const { store } = await this.open();
     await dropAll(store);
     await this.close();
-    this.options.location.clear();
+    this.#options.location.clear();
     return true;
   }
 
@@ -146,7 +153,7 @@ export class LocalDataMartService implements DataMartService {
     if (!existing) {
       // Wrong keys fail here, with the engine's own answer, and nothing is stored.
       const credentials = { ...valid.credentials, ...(valid.request_headers ? { request_headers: valid.request_headers } : {}) };
-      await createAdapter(valid.service_type, credentials, this.options.engine).verifyCredentials?.();
+      await createAdapter(valid.service_type, credentials, this.#options.engine).verifyCredentials?.();
     }
     return store.transaction(async (tx) => {
       const existing = await tx.query<BindingRow>(
@@ -183,10 +190,10 @@ export class LocalDataMartService implements DataMartService {
   async deleteServiceBinding(binding_uid: string): Promise<void> {
     const row = await this.bindingRow(binding_uid);
     const { store } = await this.open();
-    await this.subscriptions.dropPayloadTablesOf(row.guid);
+    await this.#subscriptions.dropPayloadTablesOf(row.guid);
     await store.query("DELETE FROM service_bindings WHERE guid = $1", [row.guid]);
-    this.adapters.delete(row.guid);
-    this.deployments.delete(row.guid);
+    this.#adapters.delete(row.guid);
+    this.#deployments.delete(row.guid);
   }
 
   async listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
@@ -200,8 +207,8 @@ export class LocalDataMartService implements DataMartService {
     const adapter = this.adapterFor(row);
     // The listing is remembered per binding; an unknown deployment makes it ask the engine again.
     const find = async (fresh: boolean) => {
-      if (fresh || !this.deployments.has(row.guid)) this.deployments.set(row.guid, adapter.listDeployments());
-      return (await this.deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
+      if (fresh || !this.#deployments.has(row.guid)) this.#deployments.set(row.guid, adapter.listDeployments());
+      return (await this.#deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
     };
     const deployment = (await find(false).catch(() => undefined)) ?? (await find(true));
     if (!deployment) throw new NotFoundError("deployment", deployment_id, `on binding '${row.guid}' (${row.name}): the engine does not serve it (any more).`);
@@ -211,80 +218,88 @@ export class LocalDataMartService implements DataMartService {
   // ---- subscriptions and what they log ---------------------------------------------------------------------
 
   createSubscription(binding_uid: string, request: SubscriptionCreateRequest): Promise<SubscriptionCreateOutcome> {
-    return this.subscriptions.create(binding_uid, request);
+    return this.#subscriptions.create(binding_uid, request);
   }
   listSubscriptions(binding_uid?: string): Promise<{ subscriptions: Subscription[] }> {
-    return this.subscriptions.list(binding_uid);
+    return this.#subscriptions.list(binding_uid);
   }
   getSubscription(subscription_uid: string): Promise<Subscription> {
-    return this.subscriptions.get(subscription_uid);
+    return this.#subscriptions.get(subscription_uid);
   }
   updateSubscription(subscription_uid: string, operations: SubscriptionPatchOperation[]): Promise<Subscription> {
-    return this.subscriptions.update(subscription_uid, operations);
+    return this.#subscriptions.update(subscription_uid, operations);
   }
   deleteSubscription(subscription_uid: string): Promise<void> {
-    return this.subscriptions.delete(subscription_uid);
+    return this.#subscriptions.delete(subscription_uid);
   }
   exportSubscriptionConfiguration(subscription_uid: string): Promise<SubscriptionConfiguration> {
-    return this.subscriptions.exportConfiguration(subscription_uid);
+    return this.#subscriptions.exportConfiguration(subscription_uid);
   }
   importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome> {
-    return this.subscriptions.importConfiguration(binding_uid, configuration);
+    return this.#subscriptions.importConfiguration(binding_uid, configuration);
   }
   getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration> {
-    return this.subscriptions.getConfiguration(subscription_uid, monitor);
+    return this.#subscriptions.getConfiguration(subscription_uid, monitor);
   }
   setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration> {
-    return this.subscriptions.setConfiguration(subscription_uid, monitor, configuration);
+    return this.#subscriptions.setConfiguration(subscription_uid, monitor, configuration);
   }
   storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
-    return this.subscriptions.storePayloads(records);
+    return this.#subscriptions.storePayloads(records);
   }
   getScoringTransactions(query: { subscription_id: string; limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions> {
-    return this.subscriptions.transactions(query);
+    return this.#subscriptions.transactions(query);
   }
   getPayloadTableSchema(subscription_uid: string): Promise<PayloadTableSchema> {
-    return this.subscriptions.payloadSchema(subscription_uid);
+    return this.#subscriptions.payloadSchema(subscription_uid);
   }
   describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription> {
-    return this.subscriptions.describe(subscription_uid, limit);
+    return this.#subscriptions.describe(subscription_uid, limit);
   }
   getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }> {
-    return this.subscriptions.metrics(query);
+    return this.#subscriptions.metrics(query);
   }
   getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
-    return this.subscriptions.deploymentMetrics(query);
+    return this.#subscriptions.deploymentMetrics(query);
   }
   createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }> {
-    return this.subscriptions.createDistribution(subscription_uid, request);
+    return this.#subscriptions.createDistribution(subscription_uid, request);
   }
   getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun> {
-    return this.subscriptions.getDistribution(subscription_uid, run_id);
+    return this.#subscriptions.getDistribution(subscription_uid, run_id);
   }
 
   async close(): Promise<void> {
-    await this.subscriptions.settle();
-    const opened = this.opened;
-    this.opened = undefined;
-    this.adapters.clear();
-    this.deployments.clear();
+    await this.#subscriptions.settle();
+    const opened = this.#opened;
+    this.#opened = undefined;
+    this.#adapters.clear();
+    this.#deployments.clear();
     if (opened) await (await opened.catch(() => undefined))?.store.close();
+  }
+
+  [inspect.custom](): string {
+    return `LocalDataMartService(data_mart='${this.#options.location.describe()}')`;
+  }
+
+  toJSON(): { data_mart: string } {
+    return { data_mart: this.#options.location.describe() };
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
 
   private open(): Promise<{ store: Store; pointer: DataMartPointer }> {
-    if (!this.opened) {
-      const pointer = this.options.location.read();
+    if (!this.#opened) {
+      const pointer = this.#options.location.read();
       if (!pointer) return Promise.reject(new StateError(NOT_SET_UP));
-      this.opened = openStore(pointer.database, this.options.location).then((store) => ({ store, pointer }));
-      this.opened.catch(() => (this.opened = undefined));
+      this.#opened = openStore(pointer.database, this.#options.location).then((store) => ({ store, pointer }));
+      this.#opened.catch(() => (this.#opened = undefined));
     }
-    return this.opened;
+    return this.#opened;
   }
 
   private pointerId(): string {
-    return this.options.location.read()?.data_mart_id ?? "";
+    return this.#options.location.read()?.data_mart_id ?? "";
   }
 
   private async bindingRow(binding_uid: string): Promise<BindingRow> {
@@ -302,11 +317,11 @@ export class LocalDataMartService implements DataMartService {
   }
 
   private adapterFor(row: BindingRow): EngineAdapter {
-    let adapter = this.adapters.get(row.guid);
+    let adapter = this.#adapters.get(row.guid);
     if (!adapter) {
       const credentials = { ...row.credentials, ...(row.request_headers ? { request_headers: row.request_headers } : {}) };
-      adapter = createAdapter(row.service_type, credentials, this.options.engine);
-      this.adapters.set(row.guid, adapter);
+      adapter = createAdapter(row.service_type, credentials, this.#options.engine);
+      this.#adapters.set(row.guid, adapter);
     }
     return adapter;
   }
@@ -374,15 +389,10 @@ function toResource(row: BindingRow, dataMartId: string): ServiceBinding {
       service_type: row.service_type,
       instance_id: row.instance_id,
       credentials: redact(row.credentials),
-      ...(row.request_headers ? { request_headers: maskAll(row.request_headers) } : {}),
+      ...(row.request_headers ? { request_headers: maskHeaderValues(row.request_headers) } : {}),
       status: { state: row.state },
     },
   };
-}
-
-/** Header values may be API keys: show which headers are sent, not their values. */
-function maskAll(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(headers).map((k) => [k, "****"]));
 }
 
 function iso(value: Date | string): string {

@@ -15,13 +15,16 @@ export interface CustomAdapterOptions extends AdapterOptions {
 /** Talks to a custom engine: `GET {url}/v1/deployments`, and `POST {scoring_url}` with `{fields, values}`. */
 export class CustomEngineAdapter implements EngineAdapter {
   readonly serviceType = ServiceTypes.CUSTOM_MACHINE_LEARNING;
-  private readonly http: EngineHttp;
+  readonly #http: EngineHttp;
+  /** True private fields: printing the adapter (or the client holding it) shows no credential. */
+  readonly #credentials: CustomCredentials;
 
   constructor(
-    private readonly credentials: CustomCredentials,
+    credentials: CustomCredentials,
     options: CustomAdapterOptions = {},
   ) {
-    this.http = createEngineHttp({
+    this.#credentials = credentials;
+    this.#http = createEngineHttp({
       engine: options.engine_name ?? ServiceTypes.CUSTOM_MACHINE_LEARNING,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
@@ -34,16 +37,16 @@ export class CustomEngineAdapter implements EngineAdapter {
   }
 
   async listDeployments(): Promise<EngineDeployment[]> {
-    const response = await this.http.request({
+    const response = await this.#http.request({
       method: "GET",
-      url: `${this.credentials.url}/v1/deployments`,
+      url: `${this.#credentials.url}/v1/deployments`,
       parse: (body) => deploymentList.parse(body),
     });
     return response.data.resources.map((r) => this.toDeployment(r));
   }
 
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
-    const response = await this.http.request({
+    const response = await this.#http.request({
       method: "POST",
       url: deployment.scoring_url,
       data: { fields: payload.fields, values: payload.values },
@@ -53,7 +56,7 @@ export class CustomEngineAdapter implements EngineAdapter {
     const { fields, values, labels } = response.data;
     if (values.length !== payload.values.length) {
       throw new EngineResponseError(
-        this.http.engine,
+        this.#http.engine,
         shownUrl(deployment.scoring_url),
         `answered ${values.length} rows for ${payload.values.length} scored rows: one output row per input row is expected`,
       );
@@ -72,7 +75,7 @@ export class CustomEngineAdapter implements EngineAdapter {
       created_at: created,
       deployment_type: entity.type ?? "online",
       scoring_url:
-        entity.scoring_url ?? entity.scoring_endpoint?.url ?? metadata.url ?? `${this.credentials.url}/v1/deployments/${metadata.guid}/online`,
+        entity.scoring_url ?? entity.scoring_endpoint?.url ?? metadata.url ?? `${this.#credentials.url}/v1/deployments/${metadata.guid}/online`,
       ...(metadata.url ? { url: metadata.url } : {}),
       ...(entity.description ? { description: entity.description } : {}),
       asset: {
