@@ -13,7 +13,7 @@ export interface APIClientOptions {
   data_dir?: string;
   /** Keep the data mart in memory only: for tests and quick looks. @default false */
   in_memory?: boolean;
-  /** Milliseconds to wait for an engine before giving up. @default 10000 */
+  /** Milliseconds one attempt at an engine call may take in all (connecting, headers, body) before it is abandoned. @default 10000 */
   engine_timeout_ms?: number;
   /** Extra attempts for idempotent engine calls after a refused connection, a timeout or a 502/503/504. @default 2 */
   engine_retries?: number;

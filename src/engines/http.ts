@@ -1,8 +1,17 @@
 import https from "node:https";
 import { inspect } from "node:util";
 import type { AxiosInstance, Method } from "axios";
-import { EngineError } from "./errors";
-import { notJsonFailure, protocolFailure, statusFailure, transportFailure, type FailureContext } from "./http-failures";
+import { EngineError, EngineTimeoutError } from "./errors";
+import {
+  notJsonFailure,
+  protocolFailure,
+  statusFailure,
+  timeoutFailure,
+  timeoutSummary,
+  transportCause,
+  transportFailure,
+  type FailureContext,
+} from "./http-failures";
 import { noteRetryAfter, retryDelayMs } from "./retry-policy";
 import { shownUrl } from "./shown-url";
 import { isSecretKey } from "../secrets";
@@ -13,7 +22,7 @@ export interface EngineHttpOptions {
   engine: string;
   /** Prefix for request URLs that are not absolute. */
   baseUrl?: string;
-  /** Milliseconds before a request is abandoned. @default 10000 */
+  /** Milliseconds each attempt may take in all (connecting, headers, body) before it is abandoned. @default 10000 */
   timeout_ms?: number;
   /** Extra attempts of idempotent requests after a refused connection, a timeout, a 429 or a 502/503/504. @default 2 */
   retries?: number;
@@ -101,12 +110,18 @@ export class EngineHttp {
   async request<T = unknown>(request: EngineRequest<T>): Promise<EngineResponse<T>> {
     const idempotent = request.idempotent ?? ["GET", "HEAD"].includes(request.method.toUpperCase());
     const attempts = 1 + (idempotent ? Math.max(0, this.#options.retries ?? DEFAULT_RETRIES) : 0);
+    const started = Date.now();
+    let timedOut = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(request);
       } catch (error) {
+        if (error instanceof EngineTimeoutError) timedOut++;
         const delay = attempt < attempts ? retryDelayMs(error, attempt) : undefined;
-        if (delay === undefined) throw error;
+        if (delay === undefined) {
+          if (!(error instanceof EngineTimeoutError)) throw error;
+          throw timeoutSummary(error, { timeoutMs: this.#timeoutMs, attempts: attempt, timedOut, elapsedMs: Date.now() - started });
+        }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -116,6 +131,10 @@ export class EngineHttp {
     const url = this.absolute(request.url);
     const secrets = [...this.#secrets, ...secretHeaderValues(request.headers)].filter((s) => s.length >= 3);
     const ctx: FailureContext = { engine: this.engine, url: shownUrl(url, secrets), timeoutMs: this.#timeoutMs, secrets };
+    // A deadline for the whole exchange. axios' own `timeout` is an idle timer: an engine that sends a byte now and
+    // then would hold the call for ever.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
     let response;
     try {
       response = await this.#client.request<string>({
@@ -124,9 +143,13 @@ export class EngineHttp {
         data: request.data,
         headers: request.headers,
         params: request.params,
+        signal: deadline.signal,
       });
     } catch (error) {
+      if (deadline.signal.aborted) throw timeoutFailure(ctx, transportCause(error, ctx));
       throw transportFailure(error, ctx);
+    } finally {
+      clearTimeout(timer);
     }
     const body = typeof response.data === "string" ? response.data : String(response.data ?? "");
     const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
