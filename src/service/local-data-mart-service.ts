@@ -9,7 +9,7 @@ import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
 import { resolvePostgresCredentials } from "../store/postgres-credentials";
-import type { Store } from "../store/store";
+import type { Queryable, Store } from "../store/store";
 import type { DataMartService } from "./data-mart-service";
 import type {
   DataMartDetails,
@@ -146,20 +146,14 @@ export class LocalDataMartService implements DataMartService {
   async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
     const valid = validateBindingRequest(request);
     const { store } = await this.open();
-    const [existing] = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2", [
-      valid.service_type,
-      valid.instance_id,
-    ]);
+    const [existing] = await sameEngine(store, valid);
     if (!existing) {
       // Wrong keys fail here, with the engine's own answer, and nothing is stored.
       const credentials = { ...valid.credentials, ...(valid.request_headers ? { request_headers: valid.request_headers } : {}) };
       await createAdapter(valid.service_type, credentials, this.#options.engine).verifyCredentials?.();
     }
     return store.transaction(async (tx) => {
-      const existing = await tx.query<BindingRow>(
-        "SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2",
-        [valid.service_type, valid.instance_id],
-      );
+      const existing = await sameEngine(tx, valid);
       if (existing[0]) return { created: false, binding: toResource(existing[0], this.pointerId()) };
       const rows = await tx.query<BindingRow>(
         `INSERT INTO service_bindings (guid, name, service_type, instance_id, credentials, request_headers)
@@ -325,6 +319,21 @@ export class LocalDataMartService implements DataMartService {
     }
     return adapter;
   }
+}
+
+/**
+ * The binding of the same engine, if there is one: the same instance id, or the same service type with the same
+ * credentials and request headers (a custom engine's URL and password, say, given in a new instance object).
+ */
+function sameEngine(db: Queryable, request: ServiceBindingCreateRequest): Promise<BindingRow[]> {
+  return db.query<BindingRow>(
+    `SELECT * FROM service_bindings
+      WHERE service_type = $1
+        AND (instance_id = $2 OR (credentials = $3::jsonb AND request_headers IS NOT DISTINCT FROM $4::jsonb))
+      ORDER BY instance_id = $2 DESC, created_at
+      LIMIT 1`,
+    [request.service_type, request.instance_id, JSON.stringify(request.credentials), request.request_headers ? JSON.stringify(request.request_headers) : null],
+  );
 }
 
 function toDatabaseChoice(request: DataMartSetupRequest): DatabaseChoice {

@@ -3,7 +3,7 @@ import { createEngineHttp, type EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import type { CustomCredentials } from "./credentials";
 import { deploymentList, scoringResponse, type DeploymentList } from "./responses";
-import { EngineResponseError } from "../errors";
+import { EngineAuthenticationError, EngineResponseError } from "../errors";
 import { shownUrl } from "../shown-url";
 
 /** Adapter options, plus the name errors give the engine (the binding's name, say). */
@@ -34,6 +34,20 @@ export class CustomEngineAdapter implements EngineAdapter {
         ? { auth: { username: credentials.username, password: credentials.password } }
         : {}),
     });
+  }
+
+  /**
+   * `GET {url}/v1/deployments`, the contract's only authenticated read (retried like any GET: a reused keep-alive
+   * socket the engine just closed must not pass a wrong password): a 401 or 403 fails the binding with the engine's
+   * reason. Any other failure (an engine that is down, busy or answers oddly) does not: the binding is kept and
+   * listing its assets reports the fault, as before.
+   */
+  async verifyCredentials(): Promise<void> {
+    try {
+      await this.listDeployments();
+    } catch (error) {
+      if (error instanceof EngineAuthenticationError) throw error;
+    }
   }
 
   async listDeployments(): Promise<EngineDeployment[]> {
