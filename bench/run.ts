@@ -93,7 +93,10 @@ async function main(): Promise<void> {
   const engines = await startLocalEngines();
   const client = new APIClient({ in_memory: true }, quiet);
   await client.data_mart.setup();
-  for (let i = 0; i < 20; i++) await client.data_mart.bindings.add(`engine ${i}`, new CustomMachineLearningInstance(engines.custom));
+  // One request header apiece: the same URL and credentials would be one binding.
+  for (let i = 0; i < 20; i++) {
+    await client.data_mart.bindings.add(`engine ${i}`, new CustomMachineLearningInstance({ ...engines.custom, request_headers: { "X-Engine": String(i) } }));
+  }
   const listTimes: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t0 = performance.now();

@@ -14,7 +14,7 @@ export interface APIClientOptions {
   data_dir?: string;
   /** Keep the data mart in memory only: for tests and quick looks. @default false */
   in_memory?: boolean;
-  /** Milliseconds to wait for an engine before giving up. @default 10000 */
+  /** Milliseconds one attempt at an engine call may take in all (connecting, headers, body) before it is abandoned. @default 10000 */
   engine_timeout_ms?: number;
   /** Extra attempts for idempotent engine calls after a refused connection, a timeout or a 502/503/504. @default 2 */
   engine_retries?: number;
@@ -42,28 +42,33 @@ export class APIClient {
   /** The openscale-ts version, like the Python SDK's `client.version`. */
   readonly version = VERSION;
   readonly data_mart: DataMart;
-  private readonly service: DataMartService;
-  private readonly location: DataMartLocation;
+  readonly #service: DataMartService;
+  /** True private: a PostgreSQL data mart's pointer holds its credentials. */
+  readonly #location: DataMartLocation;
 
   constructor(options: APIClientOptions = {}, output: Output = consoleOutput) {
     const o = parseOrThrow(clientOptions, options, "APIClient options");
     const folder = o.in_memory ? undefined : (o.data_dir ?? ".openscale");
-    this.location = folder === undefined ? new MemoryLocation() : new FolderLocation(folder);
-    this.service = new LocalDataMartService({
-      location: this.location,
+    this.#location = folder === undefined ? new MemoryLocation() : new FolderLocation(folder);
+    this.#service = new LocalDataMartService({
+      location: this.#location,
       // Engine secrets are sealed at rest with a key kept beside datamart.json (or in OPENSCALE_SECRET_KEY).
       secrets: secretBoxProvider(folder),
       engine: { timeout_ms: o.engine_timeout_ms, retries: o.engine_retries },
     });
-    this.data_mart = new DataMart(this.service, output);
+    this.data_mart = new DataMart(this.#service, output);
   }
 
   /** Closes the database connection (a later call reopens it). Call it at the end of a script for a prompt exit. */
   async close(): Promise<void> {
-    await this.service.close();
+    await this.#service.close();
   }
 
   [inspect.custom](): string {
-    return `APIClient(version='${this.version}', data_mart='${this.location.describe()}')`;
+    return `APIClient(version='${this.version}', data_mart='${this.#location.describe()}')`;
+  }
+
+  toJSON(): { version: string; data_mart: string } {
+    return { version: this.version, data_mart: this.#location.describe() };
   }
 }

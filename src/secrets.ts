@@ -46,3 +46,8 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   for (const s of secrets) if (s) out = out.split(s).join(MASK);
   return out;
 }
+
+/** Header values may be API keys, cookies or tokens whatever the header is called: show which headers are sent, not their values. */
+export function maskHeaderValues(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, MASK]));
+}

@@ -34,8 +34,10 @@ export class Bindings {
   ) {}
 
   /**
-   * Binds an engine and returns the binding's uid. Binding the same engine instance again returns the existing
-   * uid with a warning, as the v1 service did.
+   * Binds an engine and returns the binding's uid. The engine is asked first (a token exchange, a signed listing, a
+   * custom engine's `GET /v1/deployments`): credentials it refuses fail here and nothing is stored. Binding the same
+   * engine again (the same instance, or the same service type with the same credentials and request headers) returns
+   * the existing uid with a warning, as the v1 service did.
    * @example const binding_uid = await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(creds));
    */
   async add(name: string, instance: MachineLearningInstance): Promise<string> {

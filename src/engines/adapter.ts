@@ -52,7 +52,7 @@ export interface EngineAdapter {
 
 /** Options every adapter takes from the client: how long to wait, how often to retry idempotent calls. */
 export interface AdapterOptions {
-  /** Milliseconds before a request to the engine is abandoned. @default 10000 */
+  /** Milliseconds one attempt at a request may take in all (a deadline, not an idle timer). @default 10000 */
   timeout_ms?: number;
   /** Extra attempts for idempotent requests (GET) after a refused connection, a timeout or a 502/503/504. @default 2 */
   retries?: number;

@@ -33,17 +33,22 @@ export class TransportFailure extends Error {
   }
 }
 
+/** axios' message, code and stack, secrets masked: what a transport failure keeps as its cause. */
+export function transportCause(error: unknown, ctx: FailureContext): TransportFailure {
+  const e = (error ?? {}) as { code?: string; message?: string; stack?: string; cause?: { code?: string } };
+  const cause = new TransportFailure(redactText(e.message ?? String(error), ctx.secrets), e.code ?? e.cause?.code);
+  if (e.stack) cause.stack = redactText(e.stack, ctx.secrets);
+  return cause;
+}
+
 /** A refused connection, an unknown host, a timeout or a TLS failure, as the typed engine error that says what to check. */
 export function transportFailure(error: unknown, ctx: FailureContext): EngineError {
-  const e = (error ?? {}) as { code?: string; message?: string; stack?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code;
-  const cause = new TransportFailure(redactText(e.message ?? String(error), ctx.secrets), code);
-  if (e.stack) cause.stack = redactText(e.stack, ctx.secrets);
+  const e = (error ?? {}) as { message?: string };
+  const cause = transportCause(error, ctx);
+  const code = cause.code;
   const options = { cause };
   const { engine, url } = ctx;
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) {
-    return new EngineTimeoutError(engine, url, `did not answer within ${ctx.timeoutMs} ms. Check that the engine is up, or raise engine_timeout_ms.`, undefined, options);
-  }
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) return timeoutFailure(ctx, cause);
   if (code === "ECONNREFUSED") {
     return new EngineConnectionError(engine, url, "refused the connection. Check the URL and port, and that the engine is running.", undefined, options);
   }
@@ -60,6 +65,31 @@ export function transportFailure(error: unknown, ctx: FailureContext): EngineErr
     );
   }
   return new EngineConnectionError(engine, url, `the request failed (${code ?? "network error"}): ${cause.message}`, undefined, options);
+}
+
+const RAISE_TIMEOUT = "Check that the engine is up, or raise engine_timeout_ms.";
+
+/** One attempt that ran past its deadline (`timeoutMs` for the whole exchange: connecting, headers and body). */
+export function timeoutFailure(ctx: FailureContext, cause?: Error): EngineTimeoutError {
+  return new EngineTimeoutError(ctx.engine, ctx.url, `did not answer within ${ctx.timeoutMs} ms. ${RAISE_TIMEOUT}`, undefined, cause ? { cause } : undefined);
+}
+
+/**
+ * The timeout a caller sees once every attempt is spent: how many attempts timed out, and how long the call took in
+ * all (three attempts of 10 s are 30 s, and the message says so).
+ */
+export function timeoutSummary(
+  last: EngineTimeoutError,
+  run: { timeoutMs: number; attempts: number; timedOut: number; elapsedMs: number },
+): EngineTimeoutError {
+  const seconds = (run.elapsedMs / 1000).toFixed(1);
+  const how =
+    run.attempts === 1
+      ? `(1 attempt, ${seconds} s)`
+      : `on ${run.timedOut === run.attempts ? "each" : run.timedOut} of ${run.attempts} attempts (${seconds} s in all)`;
+  return new EngineTimeoutError(last.engine, last.url, `did not answer within ${run.timeoutMs} ms ${how}. ${RAISE_TIMEOUT}`, undefined, {
+    cause: last.cause,
+  });
 }
 
 /** A non-2xx answer as the typed error for its status, carrying the engine's own reason. */

@@ -1,7 +1,17 @@
 import https from "node:https";
+import { inspect } from "node:util";
 import type { AxiosInstance, Method } from "axios";
-import { EngineError } from "./errors";
-import { notJsonFailure, protocolFailure, statusFailure, transportFailure, type FailureContext } from "./http-failures";
+import { EngineError, EngineTimeoutError } from "./errors";
+import {
+  notJsonFailure,
+  protocolFailure,
+  statusFailure,
+  timeoutFailure,
+  timeoutSummary,
+  transportCause,
+  transportFailure,
+  type FailureContext,
+} from "./http-failures";
 import { noteRetryAfter, retryDelayMs } from "./retry-policy";
 import { shownUrl } from "./shown-url";
 import { isSecretKey } from "../secrets";
@@ -12,7 +22,7 @@ export interface EngineHttpOptions {
   engine: string;
   /** Prefix for request URLs that are not absolute. */
   baseUrl?: string;
-  /** Milliseconds before a request is abandoned. @default 10000 */
+  /** Milliseconds each attempt may take in all (connecting, headers, body) before it is abandoned. @default 10000 */
   timeout_ms?: number;
   /** Extra attempts of idempotent requests after a refused connection, a timeout, a 429 or a 502/503/504. @default 2 */
   retries?: number;
@@ -50,23 +60,29 @@ export interface EngineResponse<T> {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 
-/** The one door every adapter's requests go through: retries, timeouts, auth, and typed errors that name the engine and URL. */
+/**
+ * The one door every adapter's requests go through: retries, timeouts, auth, and typed errors that name the engine and URL.
+ * Headers, Basic auth and the axios instance (whose defaults hold both) live in true private fields, so printing an
+ * adapter (or anything holding one) at any depth shows no credential.
+ */
 export class EngineHttp {
-  private readonly client: AxiosInstance;
-  private readonly secrets: string[];
-  private readonly timeoutMs: number;
+  readonly #client: AxiosInstance;
+  readonly #secrets: string[];
+  readonly #timeoutMs: number;
+  readonly #options: EngineHttpOptions;
 
-  constructor(private readonly options: EngineHttpOptions) {
-    this.timeoutMs = options.timeout_ms ?? DEFAULT_TIMEOUT_MS;
-    this.secrets = [
+  constructor(options: EngineHttpOptions) {
+    this.#options = options;
+    this.#timeoutMs = options.timeout_ms ?? DEFAULT_TIMEOUT_MS;
+    this.#secrets = [
       ...(options.secrets ?? []),
       ...secretHeaderValues(options.headers),
       ...(options.auth ? [options.auth.password, basicToken(options.auth)] : []),
     ];
     // Loaded on first use: axios is a tenth of a second of start-up that a notebook only needs once it talks to an engine.
     const axios = (require("axios") as typeof import("axios")).default;
-    this.client = axios.create({
-      timeout: this.timeoutMs,
+    this.#client = axios.create({
+      timeout: this.#timeoutMs,
       headers: { "User-Agent": userAgent(), Accept: "application/json", ...options.headers },
       auth: options.auth,
       // The raw text: JSON is parsed here, so a malformed body is reported as such rather than handed on as a string.
@@ -79,19 +95,33 @@ export class EngineHttp {
   }
 
   get engine(): string {
-    return this.options.engine;
+    return this.#options.engine;
+  }
+
+  [inspect.custom](): string {
+    return `EngineHttp(engine='${this.engine}'${this.#options.baseUrl ? `, url='${shownUrl(this.#options.baseUrl)}'` : ""})`;
+  }
+
+  toJSON(): { engine: string } {
+    return { engine: this.engine };
   }
 
   /** Sends `request`, retrying it (when idempotent) on transient failures; every failure is an EngineError. */
   async request<T = unknown>(request: EngineRequest<T>): Promise<EngineResponse<T>> {
     const idempotent = request.idempotent ?? ["GET", "HEAD"].includes(request.method.toUpperCase());
-    const attempts = 1 + (idempotent ? Math.max(0, this.options.retries ?? DEFAULT_RETRIES) : 0);
+    const attempts = 1 + (idempotent ? Math.max(0, this.#options.retries ?? DEFAULT_RETRIES) : 0);
+    const started = Date.now();
+    let timedOut = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(request);
       } catch (error) {
+        if (error instanceof EngineTimeoutError) timedOut++;
         const delay = attempt < attempts ? retryDelayMs(error, attempt) : undefined;
-        if (delay === undefined) throw error;
+        if (delay === undefined) {
+          if (!(error instanceof EngineTimeoutError)) throw error;
+          throw timeoutSummary(error, { timeoutMs: this.#timeoutMs, attempts: attempt, timedOut, elapsedMs: Date.now() - started });
+        }
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -99,19 +129,27 @@ export class EngineHttp {
 
   private async once<T>(request: EngineRequest<T>): Promise<EngineResponse<T>> {
     const url = this.absolute(request.url);
-    const secrets = [...this.secrets, ...secretHeaderValues(request.headers)].filter((s) => s.length >= 3);
-    const ctx: FailureContext = { engine: this.engine, url: shownUrl(url, secrets), timeoutMs: this.timeoutMs, secrets };
+    const secrets = [...this.#secrets, ...secretHeaderValues(request.headers)].filter((s) => s.length >= 3);
+    const ctx: FailureContext = { engine: this.engine, url: shownUrl(url, secrets), timeoutMs: this.#timeoutMs, secrets };
+    // A deadline for the whole exchange. axios' own `timeout` is an idle timer: an engine that sends a byte now and
+    // then would hold the call for ever.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.#timeoutMs);
     let response;
     try {
-      response = await this.client.request<string>({
+      response = await this.#client.request<string>({
         method: request.method,
         url,
         data: request.data,
         headers: request.headers,
         params: request.params,
+        signal: deadline.signal,
       });
     } catch (error) {
+      if (deadline.signal.aborted) throw timeoutFailure(ctx, transportCause(error, ctx));
       throw transportFailure(error, ctx);
+    } finally {
+      clearTimeout(timer);
     }
     const body = typeof response.data === "string" ? response.data : String(response.data ?? "");
     const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
@@ -138,7 +176,7 @@ export class EngineHttp {
   }
 
   private absolute(url: string): string {
-    const base = this.options.baseUrl;
+    const base = this.#options.baseUrl;
     if (!base || /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
     return `${base.replace(/\/+$/, "")}/${url.replace(/^\/+/, "")}`;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import type { z } from "zod";
 import { ValidationError } from "../errors";
-import { redact } from "../secrets";
+import { maskHeaderValues, redact } from "../secrets";
 import { parseOrThrow } from "../validation";
 import type { ServiceType } from "./service-types";
 
@@ -34,8 +34,14 @@ export abstract class MachineLearningInstance<C extends object = object> {
     this.source_uid = sourceUid?.(this.credentials) ?? randomUUID();
   }
 
+  /** The instance with every secret masked, `request_headers` values included (a Cookie is as secret as a password). */
   toJSON(): { service_type: ServiceType; source_uid: string; credentials: C } {
-    return { service_type: this.service_type, source_uid: this.source_uid, credentials: redact(this.credentials) };
+    const { request_headers, ...rest } = this.credentials as { request_headers?: unknown };
+    const credentials = redact(rest) as Record<string, unknown>;
+    if (request_headers !== null && typeof request_headers === "object") {
+      credentials.request_headers = maskHeaderValues(request_headers as Record<string, string>);
+    }
+    return { service_type: this.service_type, source_uid: this.source_uid, credentials: credentials as C };
   }
 
   [inspect.custom](): string {

@@ -5,7 +5,8 @@ import { EngineResponseError } from "./errors";
  * (recorded while listing), and its key once fetched (`listKeys`, once per resource).
  */
 export class ScoringKeys {
-  private readonly byUrl = new Map<string, { resourceId: string; key?: string }>();
+  /** True private: the keys are secrets, and printing an adapter must not show them. */
+  readonly #byUrl = new Map<string, { resourceId: string; key?: string }>();
 
   constructor(
     private readonly engine: string,
@@ -16,12 +17,12 @@ export class ScoringKeys {
   ) {}
 
   remember(scoringUrl: string, resourceId: string): void {
-    if (!this.byUrl.has(scoringUrl)) this.byUrl.set(scoringUrl, { resourceId });
+    if (!this.#byUrl.has(scoringUrl)) this.#byUrl.set(scoringUrl, { resourceId });
   }
 
   async keyFor(scoringUrl: string): Promise<string> {
-    if (!this.byUrl.has(scoringUrl)) await this.relist();
-    const entry = this.byUrl.get(scoringUrl);
+    if (!this.#byUrl.has(scoringUrl)) await this.relist();
+    const entry = this.#byUrl.get(scoringUrl);
     if (!entry) throw new EngineResponseError(this.engine, scoringUrl, "no service of this subscription has this scoring URL");
     entry.key ??= await this.fetchKey(entry.resourceId);
     return entry.key;

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { randomUUID } from "node:crypto";
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
 import { createAdapter } from "../engines/registry";
@@ -8,7 +9,7 @@ import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
 import { resolvePostgresCredentials } from "../store/postgres-credentials";
-import type { Store } from "../store/store";
+import type { Queryable, Store } from "../store/store";
 import { iso, openBindingSecrets, sealBindingSecrets, sealClearBindings, toBindingResource as toResource, type BindingRow } from "./binding-credentials";
 import type { DataMartService } from "./data-mart-service";
 import type {
@@ -57,15 +58,21 @@ const NOT_SET_UP =
   "The data mart is not set up yet: call `await client.data_mart.setup()` (embedded database) or " +
   "`await client.data_mart.setup({ db_credentials, schema })` (PostgreSQL) first.";
 
-/** The data mart service run in-process, on the store the data mart's pointer names. */
+/**
+ * The data mart service run in-process, on the store the data mart's pointer names. The pointer (which may hold
+ * database credentials), the store and the engine adapters are true private fields: printing the client at any
+ * depth shows none of them.
+ */
 export class LocalDataMartService implements DataMartService {
-  private opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
-  private readonly adapters = new Map<string, EngineAdapter>();
-  private readonly deployments = new Map<string, Promise<EngineDeployment[]>>();
-  private readonly subscriptions: LocalSubscriptions;
+  #opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
+  readonly #adapters = new Map<string, EngineAdapter>();
+  readonly #deployments = new Map<string, Promise<EngineDeployment[]>>();
+  readonly #subscriptions: LocalSubscriptions;
+  readonly #options: LocalDataMartServiceOptions;
 
-  constructor(private readonly options: LocalDataMartServiceOptions) {
-    this.subscriptions = new LocalSubscriptions({
+  constructor(options: LocalDataMartServiceOptions) {
+    this.#options = options;
+    this.#subscriptions = new LocalSubscriptions({
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
       requireBinding: async (uid) => void (await this.bindingRow(uid)),
@@ -77,7 +84,7 @@ export class LocalDataMartService implements DataMartService {
   async setupDataMart(request: DataMartSetupRequest): Promise<DataMartSetupOutcome> {
     validateSetupRequest(request);
     const database = toDatabaseChoice(request);
-    const existing = this.options.location.read();
+    const existing = this.#options.location.read();
     if (existing) {
       if (!sameDatabase(existing.database, database)) {
         throw new StateError(
@@ -87,7 +94,7 @@ export class LocalDataMartService implements DataMartService {
       }
       return { created: false, details: await this.getDataMart() };
     }
-    const store = await openStore(database, this.options.location);
+    const store = await openStore(database, this.#options.location);
     try {
       const pointer: DataMartPointer = { data_mart_id: randomUUID(), created_at: new Date().toISOString(), database };
       const rows = await store.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
@@ -101,9 +108,9 @@ export class LocalDataMartService implements DataMartService {
           [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
         );
       }
-      await sealClearBindings(store, this.options.secrets); // a schema an earlier version filled
-      this.options.location.write(pointer);
-      this.opened = Promise.resolve({ store, pointer });
+      await sealClearBindings(store, this.#options.secrets); // a schema an earlier version filled
+      this.#options.location.write(pointer);
+      this.#opened = Promise.resolve({ store, pointer });
       return { created: rows.length === 0, details: detailsOf(pointer, store) };
     } catch (error) {
       await store.close().catch(() => undefined);
@@ -117,12 +124,12 @@ export class LocalDataMartService implements DataMartService {
   }
 
   async deleteDataMart(): Promise<boolean> {
-    const pointer = this.options.location.read();
+    const pointer = this.#options.location.read();
     if (!pointer) return false;
     const { store } = await this.open();
     await dropAll(store);
     await this.close();
-    this.options.location.clear();
+    this.#options.location.clear();
     return true;
   }
 
@@ -130,22 +137,16 @@ export class LocalDataMartService implements DataMartService {
 
   async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
     const valid = validateBindingRequest(request);
-    const box = this.options.secrets(); // a malformed or unreadable key fails here, before the engine is asked
+    const box = this.#options.secrets(); // a malformed or unreadable key fails here, before the engine is asked
     const { store } = await this.open();
-    const [existing] = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2", [
-      valid.service_type,
-      valid.instance_id,
-    ]);
+    const [existing] = await sameEngine(store, valid, box);
     if (!existing) {
       // Wrong keys fail here, with the engine's own answer, and nothing is stored.
       const credentials = { ...valid.credentials, ...(valid.request_headers ? { request_headers: valid.request_headers } : {}) };
-      await createAdapter(valid.service_type, credentials, this.options.engine).verifyCredentials?.();
+      await createAdapter(valid.service_type, credentials, this.#options.engine).verifyCredentials?.();
     }
     return store.transaction(async (tx) => {
-      const existing = await tx.query<BindingRow>(
-        "SELECT * FROM service_bindings WHERE service_type = $1 AND instance_id = $2",
-        [valid.service_type, valid.instance_id],
-      );
+      const existing = await sameEngine(tx, valid, box);
       if (existing[0]) return { created: false, binding: toResource(existing[0], this.pointerId()) };
       const guid = randomUUID();
       const sealed = sealBindingSecrets(box, guid, {
@@ -174,10 +175,10 @@ export class LocalDataMartService implements DataMartService {
   async deleteServiceBinding(binding_uid: string): Promise<void> {
     const row = await this.bindingRow(binding_uid);
     const { store } = await this.open();
-    await this.subscriptions.dropPayloadTablesOf(row.guid);
+    await this.#subscriptions.dropPayloadTablesOf(row.guid);
     await store.query("DELETE FROM service_bindings WHERE guid = $1", [row.guid]);
-    this.adapters.delete(row.guid);
-    this.deployments.delete(row.guid);
+    this.#adapters.delete(row.guid);
+    this.#deployments.delete(row.guid);
   }
 
   async listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
@@ -191,8 +192,8 @@ export class LocalDataMartService implements DataMartService {
     const adapter = this.adapterFor(row);
     // The listing is remembered per binding; an unknown deployment makes it ask the engine again.
     const find = async (fresh: boolean) => {
-      if (fresh || !this.deployments.has(row.guid)) this.deployments.set(row.guid, adapter.listDeployments());
-      return (await this.deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
+      if (fresh || !this.#deployments.has(row.guid)) this.#deployments.set(row.guid, adapter.listDeployments());
+      return (await this.#deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
     };
     const deployment = (await find(false).catch(() => undefined)) ?? (await find(true));
     if (!deployment) throw new NotFoundError("deployment", deployment_id, `on binding '${row.guid}' (${row.name}): the engine does not serve it (any more).`);
@@ -202,88 +203,96 @@ export class LocalDataMartService implements DataMartService {
   // ---- subscriptions and what they log ---------------------------------------------------------------------
 
   createSubscription(binding_uid: string, request: SubscriptionCreateRequest): Promise<SubscriptionCreateOutcome> {
-    return this.subscriptions.create(binding_uid, request);
+    return this.#subscriptions.create(binding_uid, request);
   }
   listSubscriptions(binding_uid?: string): Promise<{ subscriptions: Subscription[] }> {
-    return this.subscriptions.list(binding_uid);
+    return this.#subscriptions.list(binding_uid);
   }
   getSubscription(subscription_uid: string): Promise<Subscription> {
-    return this.subscriptions.get(subscription_uid);
+    return this.#subscriptions.get(subscription_uid);
   }
   updateSubscription(subscription_uid: string, operations: SubscriptionPatchOperation[]): Promise<Subscription> {
-    return this.subscriptions.update(subscription_uid, operations);
+    return this.#subscriptions.update(subscription_uid, operations);
   }
   deleteSubscription(subscription_uid: string): Promise<void> {
-    return this.subscriptions.delete(subscription_uid);
+    return this.#subscriptions.delete(subscription_uid);
   }
   exportSubscriptionConfiguration(subscription_uid: string): Promise<SubscriptionConfiguration> {
-    return this.subscriptions.exportConfiguration(subscription_uid);
+    return this.#subscriptions.exportConfiguration(subscription_uid);
   }
   importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome> {
-    return this.subscriptions.importConfiguration(binding_uid, configuration);
+    return this.#subscriptions.importConfiguration(binding_uid, configuration);
   }
   getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration> {
-    return this.subscriptions.getConfiguration(subscription_uid, monitor);
+    return this.#subscriptions.getConfiguration(subscription_uid, monitor);
   }
   setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration> {
-    return this.subscriptions.setConfiguration(subscription_uid, monitor, configuration);
+    return this.#subscriptions.setConfiguration(subscription_uid, monitor, configuration);
   }
   storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
-    return this.subscriptions.storePayloads(records);
+    return this.#subscriptions.storePayloads(records);
   }
   getScoringTransactions(query: { subscription_id: string; limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions> {
-    return this.subscriptions.transactions(query);
+    return this.#subscriptions.transactions(query);
   }
   getPayloadTableSchema(subscription_uid: string): Promise<PayloadTableSchema> {
-    return this.subscriptions.payloadSchema(subscription_uid);
+    return this.#subscriptions.payloadSchema(subscription_uid);
   }
   describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription> {
-    return this.subscriptions.describe(subscription_uid, limit);
+    return this.#subscriptions.describe(subscription_uid, limit);
   }
   getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }> {
-    return this.subscriptions.metrics(query);
+    return this.#subscriptions.metrics(query);
   }
   getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
-    return this.subscriptions.deploymentMetrics(query);
+    return this.#subscriptions.deploymentMetrics(query);
   }
   createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }> {
-    return this.subscriptions.createDistribution(subscription_uid, request);
+    return this.#subscriptions.createDistribution(subscription_uid, request);
   }
   getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun> {
-    return this.subscriptions.getDistribution(subscription_uid, run_id);
+    return this.#subscriptions.getDistribution(subscription_uid, run_id);
   }
 
   async close(): Promise<void> {
-    await this.subscriptions.settle();
-    const opened = this.opened;
-    this.opened = undefined;
-    this.adapters.clear();
-    this.deployments.clear();
+    await this.#subscriptions.settle();
+    const opened = this.#opened;
+    this.#opened = undefined;
+    this.#adapters.clear();
+    this.#deployments.clear();
     if (opened) await (await opened.catch(() => undefined))?.store.close();
+  }
+
+  [inspect.custom](): string {
+    return `LocalDataMartService(data_mart='${this.#options.location.describe()}')`;
+  }
+
+  toJSON(): { data_mart: string } {
+    return { data_mart: this.#options.location.describe() };
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
 
   private open(): Promise<{ store: Store; pointer: DataMartPointer }> {
-    if (!this.opened) {
-      const pointer = this.options.location.read();
+    if (!this.#opened) {
+      const pointer = this.#options.location.read();
       if (!pointer) return Promise.reject(new StateError(NOT_SET_UP));
-      this.opened = openStore(pointer.database, this.options.location).then(async (store) => {
+      this.#opened = openStore(pointer.database, this.#options.location).then(async (store) => {
         try {
-          await sealClearBindings(store, this.options.secrets); // rows an earlier version stored in clear
+          await sealClearBindings(store, this.#options.secrets); // rows an earlier version stored in clear
         } catch (error) {
           await store.close().catch(() => undefined);
           throw error;
         }
         return { store, pointer };
       });
-      this.opened.catch(() => (this.opened = undefined));
+      this.#opened.catch(() => (this.#opened = undefined));
     }
-    return this.opened;
+    return this.#opened;
   }
 
   private pointerId(): string {
-    return this.options.location.read()?.data_mart_id ?? "";
+    return this.#options.location.read()?.data_mart_id ?? "";
   }
 
   private async bindingRow(binding_uid: string): Promise<BindingRow> {
@@ -301,15 +310,42 @@ export class LocalDataMartService implements DataMartService {
   }
 
   private adapterFor(row: BindingRow): EngineAdapter {
-    let adapter = this.adapters.get(row.guid);
+    let adapter = this.#adapters.get(row.guid);
     if (!adapter) {
-      const secrets = openBindingSecrets(this.options.secrets(), row);
+      const secrets = openBindingSecrets(this.#options.secrets(), row);
       const credentials = { ...secrets.credentials, ...(secrets.request_headers ? { request_headers: secrets.request_headers } : {}) };
-      adapter = createAdapter(row.service_type, credentials, this.options.engine);
-      this.adapters.set(row.guid, adapter);
+      adapter = createAdapter(row.service_type, credentials, this.#options.engine);
+      this.#adapters.set(row.guid, adapter);
     }
     return adapter;
   }
+}
+
+/**
+ * The binding of the same engine, if there is one: the same instance id, or the same service type with the same
+ * credentials and request headers (a custom engine's URL and password, say, given in a new instance object).
+ */
+/**
+ * The binding of the same engine, if any: the same instance id, or the same credentials and request headers. Secrets
+ * are sealed at rest, so credentials are compared after opening them (a data mart holds few bindings).
+ */
+async function sameEngine(db: Queryable, request: ServiceBindingCreateRequest, box: SecretBox): Promise<BindingRow[]> {
+  const rows = await db.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 ORDER BY created_at", [request.service_type]);
+  const byInstance = rows.find((r) => r.instance_id === request.instance_id);
+  if (byInstance) return [byInstance];
+  const wanted = stableJson({ credentials: request.credentials, request_headers: request.request_headers ?? null });
+  const same = rows.find((r) => {
+    const secrets = openBindingSecrets(box, r);
+    return stableJson({ credentials: secrets.credentials, request_headers: secrets.request_headers ?? null }) === wanted;
+  });
+  return same ? [same] : [];
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever order their keys were given in. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 function toDatabaseChoice(request: DataMartSetupRequest): DatabaseChoice {

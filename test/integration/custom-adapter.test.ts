@@ -139,6 +139,43 @@ describe("custom engine adapter", () => {
     assert.match(err.message, /did not answer within 200 ms/);
   });
 
+  test("an engine trickling a byte every 300 ms fails list and score at the deadline, saying attempts and total time", async () => {
+    const e = await engine((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const timer = setInterval(() => res.write(" "), 300);
+      res.on("close", () => clearInterval(timer));
+    });
+    const adapter = new CustomEngineAdapter({ url: e.url }, { timeout_ms: 1000, retries: 2 });
+    const bound = (ms: number, p: Promise<unknown>) =>
+      Promise.race([p.then(() => assert.fail("expected a timeout"), (x: unknown) => x), new Promise((r) => setTimeout(() => r(`still pending after ${ms} ms`), ms).unref())]);
+    const list = await bound(3 * 1000 * 3, adapter.listDeployments());
+    assert.ok(list instanceof EngineTimeoutError, String(list));
+    assert.match(list.message, /did not answer within 1000 ms on each of 3 attempts \(\d+\.\d s in all\)/);
+    const score = await bound(3 * 1000, adapter.score(deploymentAt(`${e.url}/score`), { fields: ["x"], values: [[1]] }));
+    assert.ok(score instanceof EngineTimeoutError, String(score));
+    assert.match(score.message, /did not answer within 1000 ms \(1 attempt, \d+\.\d s\)/);
+    await e.close();
+  });
+
+  test("verifyCredentials probes GET /v1/deployments: 401/403 fail with the engine's reason, an engine that is down or busy does not", async () => {
+    for (const status of [401, 403]) {
+      const e = await engine((_req, res) => json(res, status, { errors: [{ message: "not you" }] }));
+      const err = await new CustomEngineAdapter({ url: e.url, username: "admin", password: PASSWORD }).verifyCredentials().catch((x: unknown) => x);
+      assert.ok(err instanceof EngineAuthenticationError, String(err));
+      assert.match(err.message, new RegExp(`${e.url}/v1/deployments: rejected the credentials \\(HTTP ${status}: not you\\)`));
+      assert.equal(e.requests[0]!.url, "/v1/deployments");
+      assert.equal(e.count(), 1);
+    }
+    const busy = await engine((_req, res) => json(res, 503, "busy"));
+    await new CustomEngineAdapter({ url: busy.url }, { retries: 1 }).verifyCredentials();
+    assert.equal(busy.count(), 2, "retried like any GET, then the binding is allowed");
+    const down = await engine(() => undefined);
+    await down.close();
+    await new CustomEngineAdapter({ url: down.url }, { retries: 0 }).verifyCredentials();
+    const ok = await engine((_req, res) => json(res, 200, FLASK));
+    await new CustomEngineAdapter({ url: ok.url }).verifyCredentials();
+  });
+
   test("401 is an authentication error that never shows the password", async () => {
     const e = await engine((_req, res) => json(res, 401, { errors: [{ message: "bad credentials" }] }));
     const err = await new CustomEngineAdapter({ url: e.url, username: "admin", password: PASSWORD }).listDeployments().catch((x: unknown) => x);

@@ -110,13 +110,16 @@ for (const setup of setups) {
       assert.deepEqual(await client.data_mart.bindings.get_uids(), [uid]);
     });
 
-    test("binding the same instance object twice returns its uid with a warning", async () => {
-      const instance = new CustomMachineLearningInstance(engines.custom);
+    test("binding the same engine again (the same instance object, or a new one with the same URL and credentials) returns its uid with a warning", async () => {
+      const instance = new CustomMachineLearningInstance({ ...engines.custom, request_headers: { "X-Tenant": "twice" } });
       const first = await client.data_mart.bindings.add("twice", instance);
+      assert.notEqual(first, uid, "other request headers: another binding");
       const again = await client.data_mart.bindings.add("twice", instance);
       assert.equal(again, first);
       assert.match(out.warnings.at(-1)!, /already bound as 'twice'/);
       await client.data_mart.bindings.delete(first);
+      assert.equal(await client.data_mart.bindings.add("same engine", new CustomMachineLearningInstance(engines.custom)), uid);
+      assert.match(out.warnings.at(-1)!, /already bound as 'My custom engine'/);
     });
 
     test("list_assets asks the engine and shows what it serves", async () => {
@@ -152,7 +155,8 @@ for (const setup of setups) {
 
     test("unknown and deleted uids are NotFoundError naming the uid", async () => {
       await assert.rejects(client.data_mart.bindings.get_details("no-such-uid"), (e: unknown) => e instanceof NotFoundError && /no-such-uid/.test((e as Error).message));
-      const temp = await client.data_mart.bindings.add("temporary", new CustomMachineLearningInstance(engines.custom));
+      const temp = await client.data_mart.bindings.add("temporary", new CustomMachineLearningInstance({ url: "http://127.0.0.1:9" }));
+      assert.notEqual(temp, uid);
       await client.data_mart.bindings.delete(temp);
       for (const call of [
         () => client.data_mart.bindings.get_details(temp),

@@ -4,6 +4,8 @@ import { after, before, describe, test } from "node:test";
 import axios from "axios";
 import { generateCreditRisk } from "../../src/datasets/index";
 import { startLocalEngines, type LocalEngines } from "../../src/local-engines/index";
+import { APIClient, CustomMachineLearningInstance, EngineAuthenticationError } from "../../src/index";
+import { RecordingOutput } from "../support/recording-output";
 
 let engines: LocalEngines;
 before(async () => {
@@ -109,5 +111,35 @@ describe("local custom engine: the custom ML engine contract", () => {
       probe.once("connect", () => reject(new Error("still listening")));
       probe.once("error", () => resolve());
     });
+  });
+});
+
+describe("binding a custom engine proves its credentials, as the other engines do", () => {
+  const out = new RecordingOutput();
+  const client = new APIClient({ in_memory: true }, out);
+  before(() => client.data_mart.setup());
+  after(() => client.close());
+
+  test("a wrong password fails bindings.add with the engine's reason, and nothing is stored", async () => {
+    const wrong = "wrong-password-0000";
+    const error = await client.data_mart.bindings.add("wrong", new CustomMachineLearningInstance({ ...engines.custom, password: wrong })).catch((e: unknown) => e);
+    assert.ok(error instanceof EngineAuthenticationError, String(error));
+    assert.match(error.message, /at http:\/\/127\.0\.0\.1:\d+\/v1\/deployments: rejected the credentials \(HTTP 401: Missing or wrong Basic auth credentials\.\)/);
+    assert.ok(!error.message.includes(wrong));
+    const none = await client.data_mart.bindings.add("no auth", new CustomMachineLearningInstance({ url: engines.custom.url })).catch((e: unknown) => e);
+    assert.ok(none instanceof EngineAuthenticationError, String(none));
+    assert.deepEqual(await client.data_mart.bindings.get_uids(), [], "nothing was stored");
+  });
+
+  test("the same URL and credentials bound twice return the existing binding with the v1 warning", async () => {
+    const first = await client.data_mart.bindings.add("first", new CustomMachineLearningInstance(engines.custom));
+    const again = await client.data_mart.bindings.add("again", new CustomMachineLearningInstance({ ...engines.custom, url: `${engines.custom.url}/` }));
+    assert.equal(again, first);
+    assert.match(out.warnings.at(-1)!, /^Warning during bind instance: this custom_machine_learning instance is already bound as 'first'/);
+    assert.deepEqual(await client.data_mart.bindings.get_uids(), [first]);
+    // Other request headers are another binding (another tenant of the same service, say).
+    const other = await client.data_mart.bindings.add("other", new CustomMachineLearningInstance({ ...engines.custom, request_headers: { "X-Tenant": "b" } }));
+    assert.notEqual(other, first);
+    assert.deepEqual((await client.data_mart.bindings.get_uids()).sort(), [first, other].sort());
   });
 });

@@ -60,6 +60,15 @@ function reply(res: http.ServerResponse, status: number, body: unknown, headers:
   res.end(typeof body === "string" ? body : JSON.stringify(body));
 }
 
+/** `promise`, or a failed assertion once `ms` have passed without it settling (a hung call must fail the test, not hang it). */
+function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new assert.AssertionError({ message: `still pending after ${ms} ms` })), ms);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}
+
 async function failure(promise: Promise<unknown>): Promise<EngineError> {
   const error = await promise.then(
     () => assert.fail("expected the request to fail"),
@@ -174,6 +183,42 @@ describe("engine HTTP layer: retries", () => {
     assert.ok(error instanceof EngineTimeoutError, String(error));
     assert.match(error.message, /^silent engine at http:\/\/127\.0\.0\.1:\d+\/v1\/x: did not answer within 200 ms/);
     assert.equal(s.count(), 2);
+  });
+
+  test("an engine trickling a byte every 300 ms is cut off at the deadline, on every attempt, and the message says how long in all", async () => {
+    // Headers at once, then one body byte every 300 ms: never idle for a second, never done either.
+    const s = await server((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write("[");
+      const timer = setInterval(() => res.write(" "), 300);
+      res.on("close", () => clearInterval(timer));
+    });
+    const engine = new EngineHttp({ engine: "trickling", timeout_ms: 1000, retries: 2 });
+    const started = Date.now();
+    const error = await failure(settlesWithin(engine.request({ method: "GET", url: `${s.url}/v1/deployments` }), 3 * 1000 * 3));
+    const elapsed = Date.now() - started;
+    assert.ok(error instanceof EngineTimeoutError, String(error));
+    assert.equal(s.count(), 3, "1 + retries attempts");
+    assert.ok(elapsed >= 3 * 1000, `each attempt waits out its deadline (${elapsed} ms)`);
+    assert.match(error.message, /^trickling engine at http:\/\/127\.0\.0\.1:\d+\/v1\/deployments: did not answer within 1000 ms on each of 3 attempts \((\d+\.\d) s in all\)/);
+    const said = Number(/\((\d+\.\d) s in all\)/.exec(error.message)![1]);
+    assert.ok(Math.abs(said * 1000 - elapsed) < 1000, `the message's total (${said} s) is the time taken (${elapsed} ms)`);
+  });
+
+  test("a trickling engine's headers never finishing is cut off too; a POST makes one attempt and says so", async () => {
+    const net = await import("node:net");
+    const trickler = net.createServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nX-Slow: ");
+      const timer = setInterval(() => socket.write("a"), 300);
+      socket.on("close", () => clearInterval(timer));
+      socket.on("error", () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => trickler.listen(0, "127.0.0.1", r));
+    closers.push(() => new Promise<void>((r) => trickler.close(() => r())));
+    const url = `http://127.0.0.1:${(trickler.address() as AddressInfo).port}/score`;
+    const error = await failure(settlesWithin(new EngineHttp({ engine: "trickling", timeout_ms: 1000 }).request({ method: "POST", url, data: {} }), 3 * 1000));
+    assert.ok(error instanceof EngineTimeoutError, String(error));
+    assert.match(error.message, /did not answer within 1000 ms \(1 attempt, \d+\.\d s\)/);
   });
 
   test("retry policy: doubling backoff, Retry-After in seconds or as a date, capped", () => {

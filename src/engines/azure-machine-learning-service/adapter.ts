@@ -16,26 +16,29 @@ export const SERVICE_API_VERSION = "2024-04-01";
  */
 export class AzureMachineLearningServiceAdapter implements EngineAdapter {
   readonly serviceType = ServiceTypes.AZURE_MACHINE_LEARNING_SERVICE;
-  private readonly http: EngineHttp;
+  readonly #http: EngineHttp;
+  /** True private fields: printing the adapter (or the client holding it) shows no credential. */
+  readonly #credentials: AzureCredentials;
   readonly tokens: AzureAdTokenManager;
   private readonly management: string;
   private readonly keys: ScoringKeys;
 
   constructor(
-    private readonly credentials: AzureCredentials,
+    credentials: AzureCredentials,
     options: AdapterOptions = {},
   ) {
-    this.http = new EngineHttp({
+    this.#credentials = credentials;
+    this.#http = new EngineHttp({
       engine: ServiceTypes.AZURE_MACHINE_LEARNING_SERVICE,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
       ca: credentials.ca_certificate,
       secrets: [credentials.client_secret],
     });
-    this.tokens = new AzureAdTokenManager(this.http, credentials);
+    this.tokens = new AzureAdTokenManager(this.#http, credentials);
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
-    this.keys = new ScoringKeys(this.http.engine, () => this.listDeployments(), async (resourceId) => {
-      const keys = await bearerRequest(this.http, this.tokens, {
+    this.keys = new ScoringKeys(this.#http.engine, () => this.listDeployments(), async (resourceId) => {
+      const keys = await bearerRequest(this.#http, this.tokens, {
         method: "POST",
         url: `${this.management}${resourceId}/listKeys`,
         params: { "api-version": SERVICE_API_VERSION },
@@ -52,14 +55,14 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
 
   async listDeployments(): Promise<EngineDeployment[]> {
     const params = { "api-version": SERVICE_API_VERSION };
-    const workspaces = await bearerRequest(this.http, this.tokens, {
+    const workspaces = await bearerRequest(this.#http, this.tokens, {
       method: "GET",
-      url: `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearningServices/workspaces`,
+      url: `${this.management}/subscriptions/${encodeURIComponent(this.#credentials.subscription_id)}/providers/Microsoft.MachineLearningServices/workspaces`,
       params,
       parse: (b) => workspaceList.parse(b),
     });
     const perWorkspace = await Promise.all(
-      workspaces.value.map((w) => bearerRequest(this.http, this.tokens, { method: "GET", url: `${this.management}${w.id}/onlineEndpoints`, params, parse: (b) => onlineEndpointList.parse(b) })),
+      workspaces.value.map((w) => bearerRequest(this.#http, this.tokens, { method: "GET", url: `${this.management}${w.id}/onlineEndpoints`, params, parse: (b) => onlineEndpointList.parse(b) })),
     );
     return perWorkspace.flatMap((list) =>
       list.value.map((e) => {
@@ -82,7 +85,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
 
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
     const key = await this.keys.keyFor(deployment.scoring_url);
-    const answer = await this.http.request({
+    const answer = await this.#http.request({
       method: "POST",
       url: deployment.scoring_url,
       headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
@@ -90,7 +93,7 @@ export class AzureMachineLearningServiceAdapter implements EngineAdapter {
     });
     const normalised = columnsToFieldsValues(answer.data);
     if (!normalised || normalised.values.length !== payload.values.length) {
-      throw new EngineResponseError(this.http.engine, deployment.scoring_url, `answered ${normalised?.values.length ?? 0} rows for ${payload.values.length} scored rows`);
+      throw new EngineResponseError(this.#http.engine, deployment.scoring_url, `answered ${normalised?.values.length ?? 0} rows for ${payload.values.length} scored rows`);
     }
     return normalised;
   }

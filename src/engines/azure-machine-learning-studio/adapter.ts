@@ -16,26 +16,29 @@ export const STUDIO_API_VERSION = "2017-01-01";
  */
 export class AzureMachineLearningStudioAdapter implements EngineAdapter {
   readonly serviceType = ServiceTypes.AZURE_MACHINE_LEARNING;
-  private readonly http: EngineHttp;
+  readonly #http: EngineHttp;
+  /** True private fields: printing the adapter (or the client holding it) shows no credential. */
+  readonly #credentials: AzureCredentials;
   readonly tokens: AzureAdTokenManager;
   private readonly management: string;
   private readonly keys: ScoringKeys;
 
   constructor(
-    private readonly credentials: AzureCredentials,
+    credentials: AzureCredentials,
     options: AdapterOptions = {},
   ) {
-    this.http = new EngineHttp({
+    this.#credentials = credentials;
+    this.#http = new EngineHttp({
       engine: ServiceTypes.AZURE_MACHINE_LEARNING,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
       ca: credentials.ca_certificate,
       secrets: [credentials.client_secret],
     });
-    this.tokens = new AzureAdTokenManager(this.http, credentials);
+    this.tokens = new AzureAdTokenManager(this.#http, credentials);
     this.management = credentials.management_url ?? DEFAULT_MANAGEMENT_URL;
-    this.keys = new ScoringKeys(this.http.engine, () => this.listDeployments(), async (resourceId) => {
-      const keys = await bearerRequest(this.http, this.tokens, {
+    this.keys = new ScoringKeys(this.#http.engine, () => this.listDeployments(), async (resourceId) => {
+      const keys = await bearerRequest(this.#http, this.tokens, {
         method: "POST",
         url: `${this.management}${resourceId}/listKeys`,
         params: { "api-version": STUDIO_API_VERSION },
@@ -51,8 +54,8 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
   }
 
   async listDeployments(): Promise<EngineDeployment[]> {
-    const url = `${this.management}/subscriptions/${encodeURIComponent(this.credentials.subscription_id)}/providers/Microsoft.MachineLearning/webServices`;
-    const list = await bearerRequest(this.http, this.tokens, { method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });
+    const url = `${this.management}/subscriptions/${encodeURIComponent(this.#credentials.subscription_id)}/providers/Microsoft.MachineLearning/webServices`;
+    const list = await bearerRequest(this.#http, this.tokens, { method: "GET", url, params: { "api-version": STUDIO_API_VERSION }, parse: (b) => webServiceList.parse(b) });
     return list.value.map((service) => {
       const scoring = service.properties.swaggerLocation
         ? service.properties.swaggerLocation.replace(/swagger\.json.*$/, "execute?api-version=2.0&format=swagger")
@@ -76,7 +79,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
     const key = await this.keys.keyFor(deployment.scoring_url);
     const records = payload.values.map((row) => Object.fromEntries(payload.fields.map((f, i) => [f, row[i]])));
-    const answer = await this.http.request({
+    const answer = await this.#http.request({
       method: "POST",
       url: deployment.scoring_url,
       headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
@@ -86,7 +89,7 @@ export class AzureMachineLearningStudioAdapter implements EngineAdapter {
     const output = Object.values(answer.data.Results)[0];
     const normalised = studioOutputToFieldsValues(output);
     if (!normalised || normalised.values.length !== payload.values.length) {
-      throw new EngineResponseError(this.http.engine, deployment.scoring_url, `answered ${normalised?.values.length ?? 0} rows for ${payload.values.length} scored rows`);
+      throw new EngineResponseError(this.#http.engine, deployment.scoring_url, `answered ${normalised?.values.length ?? 0} rows for ${payload.values.length} scored rows`);
     }
     return normalised;
   }

@@ -3,7 +3,7 @@ import { createEngineHttp, type EngineHttp } from "../http";
 import { ServiceTypes } from "../service-types";
 import type { CustomCredentials } from "./credentials";
 import { deploymentList, scoringResponse, type DeploymentList } from "./responses";
-import { EngineResponseError } from "../errors";
+import { EngineAuthenticationError, EngineResponseError } from "../errors";
 import { shownUrl } from "../shown-url";
 
 /** Adapter options, plus the name errors give the engine (the binding's name, say). */
@@ -15,13 +15,16 @@ export interface CustomAdapterOptions extends AdapterOptions {
 /** Talks to a custom engine: `GET {url}/v1/deployments`, and `POST {scoring_url}` with `{fields, values}`. */
 export class CustomEngineAdapter implements EngineAdapter {
   readonly serviceType = ServiceTypes.CUSTOM_MACHINE_LEARNING;
-  private readonly http: EngineHttp;
+  readonly #http: EngineHttp;
+  /** True private fields: printing the adapter (or the client holding it) shows no credential. */
+  readonly #credentials: CustomCredentials;
 
   constructor(
-    private readonly credentials: CustomCredentials,
+    credentials: CustomCredentials,
     options: CustomAdapterOptions = {},
   ) {
-    this.http = createEngineHttp({
+    this.#credentials = credentials;
+    this.#http = createEngineHttp({
       engine: options.engine_name ?? ServiceTypes.CUSTOM_MACHINE_LEARNING,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
@@ -33,17 +36,31 @@ export class CustomEngineAdapter implements EngineAdapter {
     });
   }
 
+  /**
+   * `GET {url}/v1/deployments`, the contract's only authenticated read (retried like any GET: a reused keep-alive
+   * socket the engine just closed must not pass a wrong password): a 401 or 403 fails the binding with the engine's
+   * reason. Any other failure (an engine that is down, busy or answers oddly) does not: the binding is kept and
+   * listing its assets reports the fault, as before.
+   */
+  async verifyCredentials(): Promise<void> {
+    try {
+      await this.listDeployments();
+    } catch (error) {
+      if (error instanceof EngineAuthenticationError) throw error;
+    }
+  }
+
   async listDeployments(): Promise<EngineDeployment[]> {
-    const response = await this.http.request({
+    const response = await this.#http.request({
       method: "GET",
-      url: `${this.credentials.url}/v1/deployments`,
+      url: `${this.#credentials.url}/v1/deployments`,
       parse: (body) => deploymentList.parse(body),
     });
     return response.data.resources.map((r) => this.toDeployment(r));
   }
 
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
-    const response = await this.http.request({
+    const response = await this.#http.request({
       method: "POST",
       url: deployment.scoring_url,
       data: { fields: payload.fields, values: payload.values },
@@ -53,7 +70,7 @@ export class CustomEngineAdapter implements EngineAdapter {
     const { fields, values, labels } = response.data;
     if (values.length !== payload.values.length) {
       throw new EngineResponseError(
-        this.http.engine,
+        this.#http.engine,
         shownUrl(deployment.scoring_url),
         `answered ${values.length} rows for ${payload.values.length} scored rows: one output row per input row is expected`,
       );
@@ -72,7 +89,7 @@ export class CustomEngineAdapter implements EngineAdapter {
       created_at: created,
       deployment_type: entity.type ?? "online",
       scoring_url:
-        entity.scoring_url ?? entity.scoring_endpoint?.url ?? metadata.url ?? `${this.credentials.url}/v1/deployments/${metadata.guid}/online`,
+        entity.scoring_url ?? entity.scoring_endpoint?.url ?? metadata.url ?? `${this.#credentials.url}/v1/deployments/${metadata.guid}/online`,
       ...(metadata.url ? { url: metadata.url } : {}),
       ...(entity.description ? { description: entity.description } : {}),
       asset: {

@@ -18,15 +18,18 @@ const MAX_INVOKE_BYTES = 5 * 1024 * 1024;
  */
 export class SageMakerAdapter implements EngineAdapter {
   readonly serviceType = ServiceTypes.SAGEMAKER_MACHINE_LEARNING;
-  private readonly http: EngineHttp;
+  readonly #http: EngineHttp;
+  /** True private fields: printing the adapter (or the client holding it) shows no credential. */
+  readonly #credentials: SageMakerCredentials;
   private readonly apiUrl: URL;
   private readonly runtimeUrl: URL;
 
   constructor(
-    private readonly credentials: SageMakerCredentials,
+    credentials: SageMakerCredentials,
     options: AdapterOptions = {},
   ) {
-    this.http = new EngineHttp({
+    this.#credentials = credentials;
+    this.#http = new EngineHttp({
       engine: ServiceTypes.SAGEMAKER_MACHINE_LEARNING,
       timeout_ms: options.timeout_ms,
       retries: options.retries,
@@ -72,11 +75,11 @@ export class SageMakerAdapter implements EngineAdapter {
   async score(deployment: EngineDeployment, payload: FieldsValues): Promise<FieldsValues> {
     const name = deployment.scoring_url;
     if (!ENDPOINT_NAME.test(name)) {
-      throw new EngineRequestError(this.http.engine, name, "is not a SageMaker endpoint name: letters, digits and hyphens, at most 63, starting with a letter or digit.");
+      throw new EngineRequestError(this.#http.engine, name, "is not a SageMaker endpoint name: letters, digits and hyphens, at most 63, starting with a letter or digit.");
     }
     const body = payload.values.map((row) => row.map(csvCell).join(",")).join("\n");
     if (Buffer.byteLength(body) > MAX_INVOKE_BYTES) {
-      throw new EngineRequestError(this.http.engine, name, `the CSV body is over InvokeEndpoint's 5 MB limit: score fewer rows per call.`);
+      throw new EngineRequestError(this.#http.engine, name, `the CSV body is over InvokeEndpoint's 5 MB limit: score fewer rows per call.`);
     }
     const answer = await this.signed(
       {
@@ -89,7 +92,7 @@ export class SageMakerAdapter implements EngineAdapter {
       body,
     );
     if (answer.predictions.length !== payload.values.length) {
-      throw new EngineResponseError(this.http.engine, name, `answered ${answer.predictions.length} predictions for ${payload.values.length} rows`);
+      throw new EngineResponseError(this.#http.engine, name, `answered ${answer.predictions.length} predictions for ${payload.values.length} rows`);
     }
     return { fields: ["predicted_label", "score"], values: answer.predictions.map((p) => [p.predicted_label ?? null, p.score ?? null]) };
   }
@@ -119,18 +122,18 @@ export class SageMakerAdapter implements EngineAdapter {
         path: `${url.pathname}${url.search}`,
         method: request.method as string,
         service: "sagemaker",
-        region: this.credentials.region,
+        region: this.#credentials.region,
         headers: { ...request.headers },
         body,
       },
       {
-        accessKeyId: this.credentials.access_key_id,
-        secretAccessKey: this.credentials.secret_access_key,
-        ...(this.credentials.session_token ? { sessionToken: this.credentials.session_token } : {}),
+        accessKeyId: this.#credentials.access_key_id,
+        secretAccessKey: this.#credentials.secret_access_key,
+        ...(this.#credentials.session_token ? { sessionToken: this.#credentials.session_token } : {}),
       },
     );
     const headers = Object.fromEntries(Object.entries(signed.headers ?? {}).filter(([k]) => k.toLowerCase() !== "host").map(([k, v]) => [k, String(v)]));
-    return (await this.http.request<T>({ ...request, headers })).data;
+    return (await this.#http.request<T>({ ...request, headers })).data;
   }
 }
 
