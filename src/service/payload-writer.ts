@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
 import type { ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
-import { ColumnMismatch, completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
+import { ColumnMismatch, completeSchema, fieldNameProblem, predictionProbability, SQL_TYPES, SUSPECT_TEXT, textProblem, toColumnValue, type PayloadField } from "./payload-schema";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 
@@ -79,7 +79,12 @@ export async function writeScoringPayloads(
         report(prepared.issues);
         continue;
       }
-      if (problems > 0) continue; // keep checking the rest, so the error lists every bad record; write nothing
+      if (problems > 0) {
+        // Nothing will be written, but the rest is still checked (values too, once the columns are known), so the
+        // error lists every bad record.
+        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), target.row, checked, prepared, path));
+        continue;
+      }
       if (!target.schema) {
         target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
         await createPayloadTable(tx, target.row, target.schema);
@@ -129,6 +134,9 @@ function checkRecord(record: unknown, path: string): CheckedRecord | { issues: V
   if (r.response === undefined || r.response === null) issues.push({ path: `${path}.response`, message: "is missing: give the engine's answer" });
   if (r.scoring_id !== undefined && (typeof r.scoring_id !== "string" || r.scoring_id.trim() === "")) {
     issues.push({ path: `${path}.scoring_id`, message: "expected a non-empty string (or leave it out for a new uuid)" });
+  } else if (r.scoring_id !== undefined) {
+    const problem = textProblem(r.scoring_id);
+    if (problem) issues.push({ path: `${path}.scoring_id`, message: problem });
   }
   const time = r.scoring_timestamp === undefined ? new Date() : new Date(r.scoring_timestamp);
   if (Number.isNaN(time.getTime())) issues.push({ path: `${path}.scoring_timestamp`, message: `expected an ISO 8601 time such as '2026-11-25T10:00:00Z', got ${JSON.stringify(r.scoring_timestamp)}` });
@@ -165,6 +173,8 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   if ("error" in request) issues.push({ path: `${path}.request`, message: request.error });
   const response = normaliseResponse(record.response);
   if ("error" in response) issues.push({ path: `${path}.response`, message: response.error });
+  if ("ok" in request) issues.push(...fieldNameIssues(request.ok.fields, `${path}.request.fields`));
+  if ("ok" in response) issues.push(...fieldNameIssues(response.ok.fields, `${path}.response.fields`));
   if ("ok" in request && "ok" in response) {
     if (request.ok.values.length !== response.ok.values.length) {
       issues.push({ path: `${path}.response.values`, message: `has ${response.ok.values.length} rows for ${request.ok.values.length} request rows: one answer row per request row is expected` });
@@ -177,6 +187,26 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   }
   if (issues.length || !("ok" in request) || !("ok" in response)) return { issues };
   return { request: request.ok, response: response.ok, deployment_id };
+}
+
+/** Field names that cannot name a column (empty, too long, NUL, lone surrogate) or name two (duplicates). */
+function fieldNameIssues(fields: readonly string[], path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i]!;
+    const problem = fieldNameProblem(name);
+    if (problem !== undefined) issues.push({ path: `${path}[${i}]`, message: `${quoted(name)} ${problem}` });
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else issues.push({ path: `${path}[${i}]`, message: `${quoted(name)} is also fields[${first}]: a column has one value per row, so give each field its own name (or leave the repeat out)` });
+  }
+  return issues;
+}
+
+/** A field name for a message: JSON-quoted (so NUL and surrogates show as escapes), cut when long. */
+function quoted(name: string): string {
+  return JSON.stringify(name.length > 70 ? `${name.slice(0, 70)}…` : name);
 }
 
 /** Where each column's value comes from, worked out once per record. */
@@ -234,7 +264,7 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
       const type = types[c];
       // The common cases need no conversion; everything else goes through toColumnValue.
       const cell =
-        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string")
+        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string" && !SUSPECT_TEXT.test(value))
           ? value
           : toColumnValue(schema[c]!, value);
       if (cell instanceof ColumnMismatch) {

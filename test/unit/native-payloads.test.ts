@@ -86,3 +86,16 @@ test("values are checked against their column, and numbers sent as text are read
   assert.equal(toColumnValue(probability, [0.1, 0.9]), "{0.1,0.9}");
   assert.match((toColumnValue(probability, ["a"]) as ColumnMismatch).message, /list of numbers/);
 });
+
+test("text a column cannot hold: NUL and lone surrogates are mismatches; pairs and escaped backslashes are not", () => {
+  const text = { name: "Sex", type: "string", nullable: true, metadata: { modeling_role: "feature" } } as const;
+  const json = { name: "explanation", type: "json", nullable: true, metadata: { modeling_role: "meta-field" } } as const;
+  assert.ok(toColumnValue(text, "a\u0000") instanceof ColumnMismatch);
+  assert.ok(toColumnValue(text, "\uD83D") instanceof ColumnMismatch, "high surrogate alone");
+  assert.ok(toColumnValue(text, "\uDE00x") instanceof ColumnMismatch, "low surrogate alone");
+  assert.equal(toColumnValue(text, "\u{1F600}"), "\u{1F600}");
+  assert.ok(toColumnValue(json, { note: "a\u0000" }) instanceof ColumnMismatch);
+  assert.ok(toColumnValue(json, ["\uD800"]) instanceof ColumnMismatch);
+  assert.equal(toColumnValue(json, { note: "\\u0000 is how JSON writes NUL" }), JSON.stringify({ note: "\\u0000 is how JSON writes NUL" }));
+  assert.equal(toColumnValue(json, { note: "\\\u0000" }) instanceof ColumnMismatch, true, "an escaped backslash, then a real NUL");
+});
