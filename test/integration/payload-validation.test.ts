@@ -1,7 +1,8 @@
 /**
  * Payload values and field names the database cannot hold are refused before anything is written, as
  * ValidationErrors naming record and field: NUL characters, lone UTF-16 surrogates, column names that are empty,
- * too long or repeated. score() keeps the engine's answer when its payload cannot be logged.
+ * too long or repeated. score() keeps the engine's answer when its payload cannot be logged. data_distribution.run
+ * requests are checked whole (types, filter values) before anything runs.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -147,5 +148,43 @@ describe("score() when the payload cannot be logged", () => {
     const fine = await credit_subscription.score([rows[6]!]);
     assert.equal("payload_logging_error" in fine, false, "the success path keeps its shape");
     assert.equal(await credit_subscription.payload_logging.get_records_count(), before + 1);
+  });
+});
+
+describe("data_distribution.run requests are checked whole", () => {
+  const run = (options: unknown) => credit_subscription.payload_logging.data_distribution.run(options as never).then(
+    () => assert.fail(`ran ${JSON.stringify(options)}`),
+    (e: unknown) => {
+      assert.ok(e instanceof ValidationError, `expected a ValidationError, got ${String(e)}`);
+      return e;
+    },
+  );
+
+  test("mistyped options name the field and the fix", async () => {
+    let err = await run({ group: ["Sex"], agg: "count" });
+    assert.deepEqual(err.issues.map((i) => i.path), ["agg"]);
+    assert.match(err.issues[0]!.message, /expected a list of aggregations, e.g\. agg: \['count', 'Age:avg'\] \(a single one is still a list: \['count'\]\)/);
+    err = await run({ group: "Sex", agg: [3], limit: 0, max_bins: 2.5, start_date: "yesterday", background_mode: "yes", filter: 7 });
+    assert.deepEqual(err.issues.map((i) => i.path).sort(), ["agg[0]", "background_mode", "filter", "group", "limit", "max_bins", "start_date"]);
+    assert.match(err.message, /group: expected a list of one or two column names/);
+    assert.match(err.message, /start_date: is not a time: use ISO 8601/);
+    err = await run({ agg: ["count"] });
+    assert.match(err.message, /group: is required: expected a list of one or two column names/);
+    err = await run({ groups: ["Sex"], group: ["Sex"] });
+    assert.match(err.message, /unknown field 'groups'/);
+    err = await run({ group: ["Sex", "Age", "Housing"] });
+    assert.match(err.message, /group: holds more than two columns/);
+  });
+
+  test("a filter without a value, or with an empty list, is refused (not read as 0)", async () => {
+    const err = await run({ group: ["Sex"], filter: "Age:eq:,Age:in:[],Age:in:[30,,40],Sex:neq:,Age:gt:old" });
+    assert.deepEqual(err.issues.map((i) => i.path), ["filter[0]", "filter[1]", "filter[2]", "filter[3]", "filter[4]"]);
+    assert.match(err.issues[0]!.message, /'Age:eq:' has no value after 'eq:': give one, e.g\. 'Age:eq:30'/);
+    assert.match(err.issues[1]!.message, /'Age:in:\[\]' lists no values: give at least one/);
+    assert.match(err.issues[2]!.message, /has an empty value in its list/);
+    assert.match(err.issues[3]!.message, /'Sex:neq:' has no value after 'neq:'/);
+    assert.match(err.issues[4]!.message, /'old' is not a number, and 'Age' is numeric/);
+    const fine = await credit_subscription.payload_logging.data_distribution.run({ group: ["Sex"], filter: "Age:in:[ 0 , 200 ]", start_date: "2000-01-01T00:00:00Z" });
+    assert.equal(fine.status, "completed");
   });
 });
