@@ -7,7 +7,7 @@ export { DataMart, type SetupOptions } from "./data-mart/data-mart";
 export { Bindings, type AssetDetails, type AssetDeploymentDetails, type TableOptions } from "./data-mart/bindings";
 export type { Output } from "./data-mart/output";
 export { Subscriptions } from "./data-mart/subscriptions";
-export { Subscription, type ScoringRows, type SubscriptionUpdateOptions } from "./data-mart/subscription";
+export { Subscription, type ScoredRows, type ScoringRows, type SubscriptionUpdateOptions } from "./data-mart/subscription";
 export { PayloadLogging, type TableContentFormat } from "./data-mart/payload-logging";
 export { PayloadRecord, type PayloadRecordOptions } from "./data-mart/payload-record";
 export { PerformanceMonitoring, type PerformanceInterval } from "./data-mart/performance-monitoring";

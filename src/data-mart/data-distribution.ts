@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { StateError, ValidationError } from "../errors";
+import { distributionFields, parseDistribution } from "../service/data-distribution";
 import { SynchronousRunPrinter } from "../display/index";
 import type { DataMartService } from "../service/data-mart-service";
 import type { DataDistributionRun } from "../service/resources";
@@ -27,7 +29,23 @@ export interface DataDistributionRunOptions {
   background_mode?: boolean;
 }
 
-const RUN_OPTIONS = ["group", "start_date", "end_date", "agg", "filter", "limit", "max_bins", "background_mode"];
+const time = z
+  .union([z.string(), z.date()], { error: "expected an ISO 8601 time such as '2026-11-25T10:00:00Z', or a Date" })
+  .refine((t) => !Number.isNaN((t instanceof Date ? t : new Date(t)).getTime()), "is not a time: use ISO 8601, such as '2026-11-25T10:00:00Z', or a valid Date");
+
+const runOptions = z.strictObject(
+  {
+    group: distributionFields.group,
+    start_date: time.optional(),
+    end_date: time.optional(),
+    agg: distributionFields.agg.optional(),
+    filter: distributionFields.filter.optional(),
+    limit: distributionFields.limit.optional(),
+    max_bins: distributionFields.max_bins.optional(),
+    background_mode: z.boolean({ error: "expected true or false" }).optional(),
+  },
+  { error: "expected an options object, e.g. { group: ['Scored Labels', 'Sex'], agg: ['count'] }" },
+);
 /** Longest wait for a run, as in v1. */
 const TIMEOUT_MS = 180_000;
 
@@ -41,10 +59,7 @@ export class DataDistribution {
 
   /** Starts a distribution run and (unless `background_mode`) waits for it, printing its progress; returns its details. */
   async run(options: DataDistributionRunOptions): Promise<DataDistributionRun> {
-    const o = checkKeys(options, RUN_OPTIONS, "data_distribution.run() options") as unknown as DataDistributionRunOptions;
-    if (o.group === undefined) {
-      throw new ValidationError("data_distribution.run() options", [{ path: "group", message: "is required: the columns to group by, e.g. group: ['Scored Labels', 'Sex']" }]);
-    }
+    const o: DataDistributionRunOptions = parseDistribution(runOptions, options, "data_distribution.run() options");
     const start = o.start_date ?? (await this.service.getSubscription(this.subscription.uid)).metadata.created_at;
     const { id } = await this.service.createDataDistribution(this.subscription.uid, {
       dataset: "payload",
@@ -130,10 +145,7 @@ export class DataDistribution {
   }
 }
 
+/** A time checked by runOptions, as ISO 8601. */
 function toIso(value: string | Date): string {
-  const time = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(time.getTime())) {
-    throw new ValidationError("data_distribution.run() options", [{ path: "start_date/end_date", message: `expected an ISO 8601 time or a Date, got ${JSON.stringify(value)}` }]);
-  }
-  return time.toISOString();
+  return (value instanceof Date ? value : new Date(value)).toISOString();
 }

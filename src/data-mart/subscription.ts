@@ -31,6 +31,12 @@ export const ASSET_PROPERTY_KEYS: Record<keyof SubscriptionUpdateOptions, string
   categorical_columns: "categorical_fields",
 };
 
+/**
+ * What `score()` returns: the engine's answer as `{fields, values}`, its scoring_id and response time. When the
+ * answer could not be logged (payload logging on), `payload_logging_error` holds why, and a warning was shown.
+ */
+export type ScoredRows = FieldsValues & { scoring_id: string; response_time: number; payload_logging_error?: Error };
+
 /** Rows to score: objects keyed by column, or `{fields, values}`. */
 export type ScoringRows = Record<string, unknown>[] | FieldsValues;
 
@@ -100,7 +106,7 @@ export class Subscription {
    * request and answer (when payload logging is on) and returns the answer as `{fields, values}` with its scoring_id.
    * Rows are objects keyed by column, or `{fields, values}`; feature_columns give the order the model takes.
    */
-  async score(rows: ScoringRows): Promise<FieldsValues & { scoring_id: string; response_time: number }> {
+  async score(rows: ScoringRows): Promise<ScoredRows> {
     const details = await this.get_details();
     const deployment = details.entity.deployments[0]!;
     const request = toFieldsValues(rows, details.entity.asset_properties.feature_fields);
@@ -111,10 +117,18 @@ export class Subscription {
     const response = canonicalAnswer(answer, details.entity.asset_properties);
     const scoring_id = randomUUID();
     const logging = details.entity.configurations.find((c) => c.type === "payload_logging");
+    const scored = { ...response, scoring_id, response_time };
     if (logging?.enabled) {
-      await this.payload_logging.store([new PayloadRecord({ request, response, response_time, scoring_id })], { deployment_id: deployment.deployment_id });
+      // The engine has answered: a payload that cannot be logged must not cost the caller the predictions.
+      try {
+        await this.payload_logging.store([new PayloadRecord({ request, response, response_time, scoring_id })], { deployment_id: deployment.deployment_id });
+      } catch (error) {
+        const payload_logging_error = error instanceof Error ? error : new Error(String(error));
+        this.output.warn(`Warning during scoring: the predictions (scoring_id '${scoring_id}') were returned but not logged: ${payload_logging_error.message}`);
+        return { ...scored, payload_logging_error };
+      }
     }
-    return { ...response, scoring_id, response_time };
+    return scored;
   }
 
   [inspect.custom](): string {

@@ -2,8 +2,10 @@
  * Payload analytics: counts and aggregates of the payload table grouped by columns, in one SQL query, so the
  * work runs where the data is. Requests are checked against the table's columns before anything runs.
  */
+import { z } from "zod";
 import { ValidationError, type ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
+import { toIssues } from "../validation";
 import { fromDatabase } from "./payload-reader";
 import type { PayloadField } from "./payload-schema";
 import type { DataDistributionRequest } from "./resources";
@@ -24,11 +26,56 @@ export interface DistributionPlan {
   max_bins?: number;
 }
 
+/** The parts of a distribution request, shared with `data_distribution.run()`'s options (same names, same messages). */
+export const distributionFields = {
+  group: z
+    .array(z.string({ error: "expected a column name as text" }).min(1, "is empty: give a column name"), {
+      error: "expected a list of one or two column names, e.g. group: ['Scored Labels', 'Sex']",
+    })
+    .min(1, "is empty: give one or two column names to group by, e.g. ['Scored Labels', 'Sex']")
+    .max(2, "holds more than two columns: group by one or two, e.g. ['Scored Labels', 'Sex']"),
+  agg: z
+    .array(z.string({ error: "expected an aggregation as text, e.g. 'count' or 'Age:avg'" }), {
+      error: "expected a list of aggregations, e.g. agg: ['count', 'Age:avg'] (a single one is still a list: ['count'])",
+    })
+    .min(1, "is empty: leave agg out for ['count'], or list aggregations such as ['count', 'Age:avg']"),
+  filter: z.string({ error: "expected the filter as text, e.g. 'Age:gt:30,Sex:in:[male,female]'" }),
+  limit: z.number({ error: "expected a whole number of groups, 1 or more" }).int("expected a whole number of groups, 1 or more").min(1, "expected a whole number of groups, 1 or more"),
+  max_bins: z.number({ error: "expected a whole number of bins, 1 or more" }).int("expected a whole number of bins, 1 or more").min(1, "expected a whole number of bins, 1 or more"),
+};
+
+const isoTime = z.string({ error: "expected an ISO 8601 time such as '2026-11-25T10:00:00Z'" }).refine((t) => !Number.isNaN(new Date(t).getTime()), "is not a time: use ISO 8601, such as '2026-11-25T10:00:00Z'");
+
+const distributionRequest = z.strictObject({
+  dataset: z.literal("payload", { error: "expected 'payload': distributions are computed on the payload table" }),
+  start: isoTime,
+  end: isoTime,
+  ...distributionFields,
+  agg: distributionFields.agg.optional(),
+  filter: distributionFields.filter.optional(),
+  limit: distributionFields.limit.optional(),
+  max_bins: distributionFields.max_bins.optional(),
+});
+
+/** Parses with a zod schema, or throws a ValidationError whose paths index lists as `agg[0]`. */
+export function parseDistribution<S extends z.ZodType>(schema: S, value: unknown, subject: string): z.infer<S> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const issues = toIssues(result.error).map((issue, i) => {
+    const zodIssue = result.error.issues[i]!;
+    const missing = zodIssue.code === "invalid_type" && (zodIssue as { input?: unknown }).input === undefined;
+    return { path: issue.path.replace(/\.(\d+)(?=\.|$)/g, "[$1]"), message: missing ? `is required: ${zodIssue.message}` : issue.message };
+  });
+  // One message per field: zod may add a length check's message to a value of the wrong type.
+  throw new ValidationError(subject, issues.filter((issue, i) => issues.findIndex((other) => other.path === issue.path) === i));
+}
+
 const isNumeric = (f: PayloadField) => f.type === "double" || f.type === "integer";
 const isGroupable = (f: PayloadField) => f.type !== "json" && f.type !== "array<double>";
 
 /** Checks a request against the payload columns; every problem is named at once. */
-export function planDistribution(schema: readonly PayloadField[], request: DataDistributionRequest): DistributionPlan {
+export function planDistribution(schema: readonly PayloadField[], given: DataDistributionRequest): DistributionPlan {
+  const request = parseDistribution(distributionRequest, given, "data distribution request");
   const issues: ValidationIssue[] = [];
   const byName = new Map(schema.map((f) => [f.name, f]));
   const known = schema.filter(isGroupable).map((f) => f.name).join(", ");
@@ -40,15 +87,12 @@ export function planDistribution(schema: readonly PayloadField[], request: DataD
     return undefined;
   };
 
-  if (!Array.isArray(request.group) || request.group.length === 0 || request.group.length > 2 || !request.group.every((g) => typeof g === "string")) {
-    issues.push({ path: "group", message: "expected one or two column names to group by, e.g. ['Scored Labels', 'Sex']" });
-  }
-  const group = (Array.isArray(request.group) ? request.group : []).flatMap((name, i) => column(String(name), `group[${i}]`) ?? []);
+  const group = request.group.flatMap((name, i) => column(name, `group[${i}]`) ?? []);
 
   const aggs: DistributionPlan["aggs"] = [];
   (request.agg ?? ["count"]).forEach((spec, i) => {
     const path = `agg[${i}]`;
-    const [first, fn, ...rest] = String(spec).split(":");
+    const [first, fn, ...rest] = spec.split(":");
     if (fn === undefined && first === "count") return void aggs.push({ label: "count", fn: "count" });
     if (fn === undefined || rest.length || !(AGGREGATIONS as readonly string[]).includes(fn)) {
       return void issues.push({ path, message: `'${spec}' is not an aggregation: use 'count' or '<column>:<${AGGREGATIONS.join("|")}>', e.g. 'Age:avg'` });
@@ -59,7 +103,7 @@ export function planDistribution(schema: readonly PayloadField[], request: DataD
 
   const filters: DistributionPlan["filters"] = [];
   if (request.filter !== undefined && request.filter !== "") {
-    splitFilter(String(request.filter)).forEach((clause, i) => {
+    splitFilter(request.filter).forEach((clause, i) => {
       const path = `filter[${i}]`;
       const match = /^([^:]+):([a-z]+):(.*)$/.exec(clause);
       if (!match || !(OPERATORS as readonly string[]).includes(match[2]!)) {
@@ -68,21 +112,30 @@ export function planDistribution(schema: readonly PayloadField[], request: DataD
       const field = column(match[1]!, path);
       if (!field) return;
       const op = match[2] as Operator;
-      const raw = op === "in" ? match[3]!.replace(/^\[|\]$/g, "").split(",").map((v) => v.trim()) : [match[3]!];
-      const values = raw.map((v) => (isNumeric(field) ? Number(v) : field.type === "boolean" ? v === "true" : v));
-      if (isNumeric(field) && values.some((v) => !Number.isFinite(v))) return void issues.push({ path, message: `'${match[3]}' is not a number, and '${field.name}' is numeric` });
-      filters.push({ column: field, op, values });
+      const text = match[3]!.trim();
+      const raw = op === "in" ? text.replace(/^\[|\]$/g, "").split(",").map((v) => v.trim()) : [text];
+      if (op === "in" && raw.every((v) => v === "")) {
+        return void issues.push({ path, message: `'${clause}' lists no values: give at least one, e.g. '${field.name}:in:[a,b]'` });
+      }
+      if (raw.some((v) => v === "")) {
+        return void issues.push({ path, message: op === "in" ? `'${clause}' has an empty value in its list: remove the extra comma` : `'${clause}' has no value after '${op}:': give one, e.g. '${field.name}:${op}:${isNumeric(field) ? "30" : "value"}'` });
+      }
+      if (isNumeric(field)) {
+        const numbers = raw.map(Number);
+        const bad = raw.find((_, k) => !Number.isFinite(numbers[k]));
+        if (bad !== undefined) return void issues.push({ path, message: `'${bad}' is not a number, and '${field.name}' is numeric` });
+        filters.push({ column: field, op, values: numbers });
+      } else if (field.type === "boolean") {
+        const bad = raw.find((v) => v !== "true" && v !== "false");
+        if (bad !== undefined) return void issues.push({ path, message: `'${bad}' is not true or false, and '${field.name}' holds true/false values` });
+        filters.push({ column: field, op, values: raw.map((v) => v === "true") });
+      } else filters.push({ column: field, op, values: raw });
     });
   }
 
   const start = new Date(request.start);
   const end = new Date(request.end);
-  if (Number.isNaN(start.getTime())) issues.push({ path: "start_date", message: `expected an ISO 8601 time, got ${JSON.stringify(request.start)}` });
-  if (Number.isNaN(end.getTime())) issues.push({ path: "end_date", message: `expected an ISO 8601 time, got ${JSON.stringify(request.end)}` });
-  if (!issues.length && start > end) issues.push({ path: "start_date", message: "is after end_date: give the earlier time first" });
-  for (const [key, value] of [["limit", request.limit], ["max_bins", request.max_bins]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) issues.push({ path: key, message: "expected a whole number, 1 or more" });
-  }
+  if (start > end) issues.push({ path: "start_date", message: "is after end_date: give the earlier time first" });
   if (issues.length) throw new ValidationError("data distribution request", issues);
   return {
     group,

@@ -107,7 +107,10 @@ export function toColumnValue(field: PayloadField, value: unknown): unknown {
   }
   switch (field.type) {
     case "string":
-      if (typeof value === "string") return value;
+      if (typeof value === "string") {
+        const problem = textProblem(value);
+        return problem === undefined ? value : new ColumnMismatch(problem);
+      }
       if (typeof value === "number" || typeof value === "boolean") return String(value);
       return new ColumnMismatch(`expected text, got ${describeValue(value)}`);
     case "double":
@@ -129,9 +132,58 @@ export function toColumnValue(field: PayloadField, value: unknown): unknown {
     case "array<double>":
       if (Array.isArray(value) && value.every((x) => typeof x === "number" && Number.isFinite(x))) return `{${value.join(",")}}`;
       return new ColumnMismatch(`expected a list of numbers, got ${describeValue(value)}`);
-    case "json":
-      return JSON.stringify(value);
+    case "json": {
+      const text = JSON.stringify(value);
+      // JSON.stringify writes NUL and lone surrogates as \u escapes (a valid pair stays as is); jsonb refuses both.
+      const escape = UNSTORABLE_JSON_ESCAPE.exec(text);
+      if (escape) return new ColumnMismatch(escape[1] === "0000" ? `holds text with a NUL character (\\u0000), which the database cannot store: remove it` : `holds text with a lone UTF-16 surrogate (\\u${escape[1]!.toUpperCase()}), which is not valid Unicode: fix the text's encoding`);
+      return text;
+    }
   }
+}
+
+/** Code units that may make text unstorable: NUL (PostgreSQL text cannot hold it) and surrogates (valid only in pairs). */
+export const SUSPECT_TEXT = /[\u0000\uD800-\uDFFF]/;
+/** A `\u0000` or surrogate escape in JSON.stringify output, not itself escaped (`\\u0000` is a backslash and "u0000"). */
+const UNSTORABLE_JSON_ESCAPE = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/i;
+
+/**
+ * Why text cannot be stored as it is, or undefined when it can: a NUL character (PostgreSQL text cannot hold it) or a
+ * lone UTF-16 surrogate (not valid Unicode: the database would silently store U+FFFD in its place).
+ */
+export function textProblem(text: string): string | undefined {
+  if (!SUSPECT_TEXT.test(text)) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return `contains a NUL character (\\u0000) at position ${i}, which the database cannot store in text: remove it`;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const unit = c.toString(16).toUpperCase();
+      return `contains a lone UTF-16 surrogate (\\u${unit}) at position ${i}, which is not valid Unicode (it would be stored as U+FFFD): fix the text's encoding (text.toWellFormed() replaces lone surrogates with U+FFFD, if that loss is acceptable)`;
+    }
+  }
+  return undefined;
+}
+
+/** The longest column name PostgreSQL keeps (NAMEDATALEN - 1 bytes of UTF-8). */
+export const MAX_COLUMN_NAME_BYTES = 63;
+
+/** Why a field name cannot name a payload column, or undefined when it can. */
+export function fieldNameProblem(name: string): string | undefined {
+  if (name === "") return "is an empty column name: give every field a name";
+  const text = textProblem(name);
+  if (text !== undefined) return text;
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8: short names need no counting.
+  if (name.length > MAX_COLUMN_NAME_BYTES / 3 && Buffer.byteLength(name) > MAX_COLUMN_NAME_BYTES) {
+    return `is ${Buffer.byteLength(name)} bytes long (UTF-8): a column name holds at most ${MAX_COLUMN_NAME_BYTES}; shorten the field's name`;
+  }
+  return undefined;
 }
 
 /** The prediction's probability: the scalar probability, or the largest class probability. */

@@ -1,15 +1,15 @@
 /**
  * Writes scoring payloads: each record's request and answer, normalised to `{fields, values}`, checked against the
  * subscription's typed payload table and inserted in chunks (one `INSERT … SELECT FROM unnest(…)` per chunk, so a
- * chunk costs one statement whatever its size). `ON CONFLICT (scoring_id) DO NOTHING` keeps a record stored once
- * however often it is sent. The caller runs this inside one transaction: a batch lands whole, or not at all.
+ * chunk costs one statement whatever its size; COPY on PostgreSQL). A scoring_id names one request: the first one
+ * stored is kept whole, and a request sent again (in a later batch or the same one) is counted as a duplicate. The caller runs this inside one transaction: a batch lands whole, or not at all.
  */
 import { randomUUID } from "node:crypto";
 import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
 import type { ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
 import { canonicalAnswer } from "./class-answers";
-import { ColumnMismatch, completeSchema, predictionProbability, SQL_TYPES, toColumnValue, type PayloadField } from "./payload-schema";
+import { ColumnMismatch, completeSchema, fieldNameProblem, predictionProbability, SQL_TYPES, SUSPECT_TEXT, textProblem, toColumnValue, type PayloadField } from "./payload-schema";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 
@@ -24,12 +24,16 @@ interface Target {
   row: SubscriptionRow;
   schema: PayloadField[] | null;
   buffer: ChunkBuffer | null;
+  /** Scoring ids met in this batch: a request sent twice is kept as first sent. */
+  seen: Set<string>;
 }
 
 /** Column arrays of the rows waiting to be inserted into one payload table, and of their performance samples. */
 class ChunkBuffer {
   readonly columns: unknown[][];
   readonly performance: unknown[][] = [[], [], [], [], []];
+  /** For each row, its request's place (1-based) in the performance arrays. */
+  readonly requestOfRow: number[] = [];
   rows = 0;
   constructor(readonly schema: PayloadField[]) {
     this.columns = schema.map(() => []);
@@ -54,7 +58,7 @@ export async function writeScoringPayloads(
   const targets = new Map<string, Target | null>();
   const issues: ValidationIssue[] = [];
   let problems = 0;
-  const outcome: ScoringPayloadOutcome = { records: 0, stored_rows: 0, duplicate_rows: 0 };
+  const outcome: ScoringPayloadOutcome = { records: 0, stored_rows: 0, duplicate_rows: 0, duplicate_records: 0 };
   let pending: Promise<void> = Promise.resolve();
   const report = (found: ValidationIssue[]): void => {
     problems += found.length;
@@ -80,17 +84,31 @@ export async function writeScoringPayloads(
         report(prepared.issues);
         continue;
       }
-      if (problems > 0) continue; // keep checking the rest, so the error lists every bad record; write nothing
+      if (problems > 0) {
+        // Nothing will be written, but the rest is still checked (values too, once the columns are known), so the
+        // error lists every bad record.
+        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), target.row, checked, prepared, path));
+        continue;
+      }
       if (!target.schema) {
         target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
         await createPayloadTable(tx, target.row, target.schema);
       }
       target.buffer ??= new ChunkBuffer(target.schema);
+      if (target.seen.has(checked.scoring_id)) {
+        // A scoring id names one request: the first one sent is kept whole, a repeat in the same batch is a duplicate.
+        const rowIssues = appendRows(new ChunkBuffer(target.schema), target.row, checked, prepared, path);
+        if (rowIssues.length) report(rowIssues);
+        outcome.duplicate_records++;
+        outcome.duplicate_rows += prepared.request.values.length;
+        continue;
+      }
       const rowIssues = appendRows(target.buffer, target.row, checked, prepared, path);
       if (rowIssues.length) {
         report(rowIssues);
         continue;
       }
+      target.seen.add(checked.scoring_id);
       // Records arrive through promises alone, which never let the event loop reach its I/O phase: step aside every few
       // records, so the chunk being written keeps going to the database while the next one is prepared.
       if (outcome.records % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -130,6 +148,9 @@ function checkRecord(record: unknown, path: string): CheckedRecord | { issues: V
   if (r.response === undefined || r.response === null) issues.push({ path: `${path}.response`, message: "is missing: give the engine's answer" });
   if (r.scoring_id !== undefined && (typeof r.scoring_id !== "string" || r.scoring_id.trim() === "")) {
     issues.push({ path: `${path}.scoring_id`, message: "expected a non-empty string (or leave it out for a new uuid)" });
+  } else if (r.scoring_id !== undefined) {
+    const problem = textProblem(r.scoring_id);
+    if (problem) issues.push({ path: `${path}.scoring_id`, message: problem });
   }
   const time = r.scoring_timestamp === undefined ? new Date() : new Date(r.scoring_timestamp);
   if (Number.isNaN(time.getTime())) issues.push({ path: `${path}.scoring_timestamp`, message: `expected an ISO 8601 time such as '2026-11-25T10:00:00Z', got ${JSON.stringify(r.scoring_timestamp)}` });
@@ -166,6 +187,8 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   if ("error" in request) issues.push({ path: `${path}.request`, message: request.error });
   const response = normaliseResponse(record.response);
   if ("error" in response) issues.push({ path: `${path}.response`, message: response.error });
+  if ("ok" in request) issues.push(...fieldNameIssues(request.ok.fields, `${path}.request.fields`));
+  if ("ok" in response) issues.push(...fieldNameIssues(response.ok.fields, `${path}.response.fields`));
   if ("ok" in request && "ok" in response) {
     if (request.ok.values.length !== response.ok.values.length) {
       issues.push({ path: `${path}.response.values`, message: `has ${response.ok.values.length} rows for ${request.ok.values.length} request rows: one answer row per request row is expected` });
@@ -178,6 +201,26 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   }
   if (issues.length || !("ok" in request) || !("ok" in response)) return { issues };
   return { request: request.ok, response: canonicalAnswer(response.ok, row.asset_properties), deployment_id };
+}
+
+/** Field names that cannot name a column (empty, too long, NUL, lone surrogate) or name two (duplicates). */
+function fieldNameIssues(fields: readonly string[], path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i]!;
+    const problem = fieldNameProblem(name);
+    if (problem !== undefined) issues.push({ path: `${path}[${i}]`, message: `${quoted(name)} ${problem}` });
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else issues.push({ path: `${path}[${i}]`, message: `${quoted(name)} is also fields[${first}]: a column has one value per row, so give each field its own name (or leave the repeat out)` });
+  }
+  return issues;
+}
+
+/** A field name for a message: JSON-quoted (so NUL and surrogates show as escapes), cut when long. */
+function quoted(name: string): string {
+  return JSON.stringify(name.length > 70 ? `${name.slice(0, 70)}…` : name);
 }
 
 /** Where each column's value comes from, worked out once per record. */
@@ -235,7 +278,7 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
       const type = types[c];
       // The common cases need no conversion; everything else goes through toColumnValue.
       const cell =
-        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string")
+        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string" && !SUSPECT_TEXT.test(value))
           ? value
           : toColumnValue(schema[c]!, value);
       if (cell instanceof ColumnMismatch) {
@@ -252,6 +295,8 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
   }
   buffer.rows += requestValues.length;
   const p = buffer.performance;
+  const request = p[0]!.length + 1;
+  for (let r = 0; r < requestValues.length; r++) buffer.requestOfRow.push(request);
   p[0]!.push(checked.scoring_id), p[1]!.push(checked.scoring_timestamp), p[2]!.push(prepared.deployment_id), p[3]!.push(checked.response_time), p[4]!.push(requestValues.length);
   return [];
 }
@@ -259,7 +304,7 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
 async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string): Promise<Target | null> {
   if (!targets.has(guid)) {
     const [row] = await subscriptionRows(tx, { guid });
-    targets.set(guid, row ? { row, schema: row.payload_schema, buffer: null } : null);
+    targets.set(guid, row ? { row, schema: row.payload_schema, buffer: null, seen: new Set() } : null);
   }
   return targets.get(guid)!;
 }
@@ -283,13 +328,12 @@ async function flush(tx: Queryable, target: Target, outcome: ScoringPayloadOutco
   const buffer = target.buffer!;
   target.buffer = new ChunkBuffer(buffer.schema);
   const { payload_table, guid } = target.row;
-  let stored = await copyNew(tx, payload_table, guid, buffer);
-  if (stored === undefined) {
-    stored = await insertColumns(tx, payload_table, buffer.schema, buffer.columns, "scoring_id");
-    await insertPerformance(tx, guid, buffer.performance);
-  }
-  outcome.stored_rows += stored;
-  outcome.duplicate_rows += buffer.rows - stored;
+  const requests = buffer.performance[0]!.length;
+  const copied = await copyNew(tx, payload_table, guid, buffer);
+  const stored = copied === undefined ? await insertNewRequests(tx, payload_table, guid, buffer) : { requests, rows: copied };
+  outcome.stored_rows += stored.rows;
+  outcome.duplicate_rows += buffer.rows - stored.rows;
+  outcome.duplicate_records += requests - stored.requests;
 }
 
 /**
@@ -332,27 +376,31 @@ function csvText(text: string): string {
   return text;
 }
 
-async function insertColumns(tx: Queryable, table: string, schema: PayloadField[], columns: unknown[][], key: string): Promise<number> {
+/**
+ * Stores the chunk's requests whose scoring_id is new, each whole: the performance samples (one per request, unique
+ * per subscription) are inserted first, and only the rows of the requests that went in follow. A request stored
+ * before, with however many rows, keeps the rows it was stored with. One statement whatever the chunk's size.
+ */
+async function insertNewRequests(tx: Queryable, table: string, subscriptionGuid: string, buffer: ChunkBuffer): Promise<{ requests: number; rows: number }> {
+  const { schema } = buffer;
   const passedAsText = (f: PayloadField) => f.type === "array<double>" || f.type === "json";
+  const first = 7; // $1 subscription, $2..$6 performance arrays, then one array per column, then the rows' requests
   const names = schema.map((f) => quoteName(f.name)).join(", ");
   const select = schema.map((f, i) => (passedAsText(f) ? `c${i}::${SQL_TYPES[f.type]}` : `c${i}`)).join(", ");
-  const unnest = schema.map((f, i) => `$${i + 1}::${passedAsText(f) ? "text" : SQL_TYPES[f.type]}[]`).join(", ");
+  const unnest = schema.map((f, i) => `$${first + i}::${passedAsText(f) ? "text" : SQL_TYPES[f.type]}[]`).join(", ");
   const aliases = schema.map((_, i) => `c${i}`).join(", ");
-  const [result] = await tx.query<{ n: number }>(
-    `WITH inserted AS (
-       INSERT INTO ${quoteName(table)} (${names}) SELECT ${select} FROM unnest(${unnest}) AS t(${aliases})
-       ON CONFLICT (${quoteName(key)}) DO NOTHING RETURNING 1)
-     SELECT count(*)::int AS n FROM inserted`,
-    columns,
+  const [result] = await tx.query<{ requests: number; rows: number }>(
+    `WITH new_requests AS (
+       INSERT INTO performance_metrics (subscription_guid, scoring_id, ts, deployment_id, response_time, records)
+       SELECT $1, s, t, d, r, n FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::double precision[], $6::integer[]) AS u(s, t, d, r, n)
+       ON CONFLICT (subscription_guid, scoring_id) DO NOTHING RETURNING scoring_id),
+     new_rows AS (
+       INSERT INTO ${quoteName(table)} (${names})
+       SELECT ${select} FROM unnest(${unnest}, $${first + schema.length}::integer[]) AS t(${aliases}, request)
+       WHERE request IN (SELECT i FROM unnest($2::text[]) WITH ORDINALITY AS p(s, i) WHERE s IN (SELECT scoring_id FROM new_requests))
+       ON CONFLICT (scoring_id) DO NOTHING RETURNING 1)
+     SELECT (SELECT count(*) FROM new_requests)::int AS requests, (SELECT count(*) FROM new_rows)::int AS rows`,
+    [subscriptionGuid, ...buffer.performance, ...buffer.columns, buffer.requestOfRow],
   );
-  return result?.n ?? 0;
-}
-
-async function insertPerformance(tx: Queryable, subscriptionGuid: string, performance: unknown[][]): Promise<void> {
-  await tx.query(
-    `INSERT INTO performance_metrics (subscription_guid, scoring_id, ts, deployment_id, response_time, records)
-     SELECT $1, s, t, d, r, n FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::double precision[], $6::integer[]) AS u(s, t, d, r, n)
-     ON CONFLICT (subscription_guid, scoring_id) DO NOTHING`,
-    [subscriptionGuid, ...performance],
-  );
+  return { requests: result?.requests ?? 0, rows: result?.rows ?? 0 };
 }

@@ -198,8 +198,10 @@ export interface ScoringPayloadOutcome {
   records: number;
   /** Payload rows written now. */
   stored_rows: number;
-  /** Rows already stored earlier under the same scoring_id, kept once. */
+  /** Rows not stored because their request's scoring_id was stored before (or sent earlier in the batch). */
   duplicate_rows: number;
+  /** Records whose scoring_id was stored before, or came earlier in the batch: the first request is kept whole. */
+  duplicate_records: number;
 }
 
 /** GET /v1/data_marts/{dm}/scoring_transactions?subscription_id=… */

@@ -101,8 +101,8 @@ test("a batch cut off by the database going away stores nothing; a retry stores 
     assert.equal(await subscription.payload_logging.get_records_count(), 0, "nothing of the cut batch is stored");
     assert.equal((await subscription.performance_monitoring.get_table_content()).length, 0);
 
-    assert.deepEqual(await subscription.payload_logging.store(records()), { records: TOTAL, stored_rows: TOTAL, duplicate_rows: 0 });
-    assert.deepEqual(await subscription.payload_logging.store(records()), { records: TOTAL, stored_rows: 0, duplicate_rows: TOTAL });
+    assert.deepEqual(await subscription.payload_logging.store(records()), { records: TOTAL, stored_rows: TOTAL, duplicate_rows: 0, duplicate_records: 0 });
+    assert.deepEqual(await subscription.payload_logging.store(records()), { records: TOTAL, stored_rows: 0, duplicate_rows: TOTAL, duplicate_records: TOTAL });
     assert.equal(await subscription.payload_logging.get_records_count(), TOTAL);
     assert.equal((await subscription.performance_monitoring.get_table_content({ limit: TOTAL + 10 })).length, TOTAL);
     await client.data_mart.delete({ background_mode: true });

@@ -75,8 +75,8 @@ before(async () => {
   for (const mart of marts) {
     const all = records();
     // Half first, then everything: the second call meets stored scoring_ids (PostgreSQL: COPY fails, ON CONFLICT runs).
-    assert.deepEqual(await mart.subscription.payload_logging.store(all.slice(0, RECORDS / 2)), { records: RECORDS / 2, stored_rows: rows.length / 2, duplicate_rows: 0 }, mart.name);
-    assert.deepEqual(await mart.subscription.payload_logging.store(all), { records: RECORDS, stored_rows: rows.length / 2, duplicate_rows: rows.length / 2 }, mart.name);
+    assert.deepEqual(await mart.subscription.payload_logging.store(all.slice(0, RECORDS / 2)), { records: RECORDS / 2, stored_rows: rows.length / 2, duplicate_rows: 0, duplicate_records: 0 }, mart.name);
+    assert.deepEqual(await mart.subscription.payload_logging.store(all), { records: RECORDS, stored_rows: rows.length / 2, duplicate_rows: rows.length / 2, duplicate_records: RECORDS / 2 }, mart.name);
   }
 });
 after(async () => {
@@ -172,5 +172,28 @@ describe("payloads read the same from PGlite and PostgreSQL", () => {
       [3, 2, 1, 0].map((hour) => [new Date(START + hour * 3_600_000).toISOString(), times(hour).length, times(hour).length * ROWS_PER_RECORD, Math.max(...times(hour))]),
     );
     for (const h of hours) close(h.avg_response_time, mean(times((Date.parse(h.hour as string) - START) / 3_600_000)), `avg response time of ${h.hour}`);
+  });
+});
+
+describe("a scoring_id names one request, on both stores", () => {
+  test("a request sent again with more rows is a duplicate: the first is kept whole, with its one performance sample", async () => {
+    for (const mart of marts) {
+      const iris = await mart.client.data_mart.subscriptions.add(new CustomMachineLearningAsset({ source_uid: "iris", binding_uid: mart.subscription.binding_uid }));
+      const request = (n: number, ms: number, id = "same") =>
+        new PayloadRecord({ request: { fields: ["sepal_length"], values: Array.from({ length: n }, (_, i) => [5 + i / 10]) }, response: { fields: ["prediction"], values: Array.from({ length: n }, () => [`first-${ms}`]) }, scoring_id: id, response_time: ms });
+      assert.deepEqual(await iris.payload_logging.store([request(3, 10)]), { records: 1, stored_rows: 3, duplicate_rows: 0, duplicate_records: 0 }, mart.name);
+      assert.deepEqual(await iris.payload_logging.store([request(5, 20)]), { records: 1, stored_rows: 0, duplicate_rows: 5, duplicate_records: 1 }, mart.name);
+      // Within one batch: the first of two records with one scoring_id is kept.
+      assert.deepEqual(await iris.payload_logging.store([request(2, 30, "twice"), request(4, 40, "twice"), request(1, 50, "once")]), { records: 3, stored_rows: 3, duplicate_rows: 4, duplicate_records: 1 }, mart.name);
+      const content = await iris.payload_logging.get_table_content({ limit: 100 });
+      assert.deepEqual(content.map((r) => [r.scoring_id, r.prediction]).sort(), [
+        ["once-1", "first-50"],
+        ["same-1", "first-10"], ["same-2", "first-10"], ["same-3", "first-10"],
+        ["twice-1", "first-30"], ["twice-2", "first-30"],
+      ], mart.name);
+      const samples = await iris.performance_monitoring.get_table_content();
+      assert.deepEqual(samples.map((s) => [s.scoring_time, s.scoring_records]).sort(), [[10, 3], [30, 2], [50, 1]], mart.name);
+      await mart.client.data_mart.subscriptions.delete(iris.uid);
+    }
   });
 });

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { normaliseRequest, normaliseResponse } from "../../src/engines/native-payloads";
 import { ColumnMismatch, completeSchema, inferType, predictionProbability, toColumnValue } from "../../src/service/payload-schema";
+import { planDistribution } from "../../src/service/data-distribution";
+import { ValidationError } from "../../src/errors";
 
 const ok = <T>(r: { ok: T } | { error: string }): T => {
   if ("error" in r) throw new Error(r.error);
@@ -85,4 +87,26 @@ test("values are checked against their column, and numbers sent as text are read
   const probability = { name: "p", type: "array<double>" as const, nullable: true, metadata: { modeling_role: "probability" } };
   assert.equal(toColumnValue(probability, [0.1, 0.9]), "{0.1,0.9}");
   assert.match((toColumnValue(probability, ["a"]) as ColumnMismatch).message, /list of numbers/);
+});
+
+test("text a column cannot hold: NUL and lone surrogates are mismatches; pairs and escaped backslashes are not", () => {
+  const text = { name: "Sex", type: "string", nullable: true, metadata: { modeling_role: "feature" } } as const;
+  const json = { name: "explanation", type: "json", nullable: true, metadata: { modeling_role: "meta-field" } } as const;
+  assert.ok(toColumnValue(text, "a\u0000") instanceof ColumnMismatch);
+  assert.ok(toColumnValue(text, "\uD83D") instanceof ColumnMismatch, "high surrogate alone");
+  assert.ok(toColumnValue(text, "\uDE00x") instanceof ColumnMismatch, "low surrogate alone");
+  assert.equal(toColumnValue(text, "\u{1F600}"), "\u{1F600}");
+  assert.ok(toColumnValue(json, { note: "a\u0000" }) instanceof ColumnMismatch);
+  assert.ok(toColumnValue(json, ["\uD800"]) instanceof ColumnMismatch);
+  assert.equal(toColumnValue(json, { note: "\\u0000 is how JSON writes NUL" }), JSON.stringify({ note: "\\u0000 is how JSON writes NUL" }));
+  assert.equal(toColumnValue(json, { note: "\\\u0000" }) instanceof ColumnMismatch, true, "an escaped backslash, then a real NUL");
+});
+
+test("planDistribution checks the request's types with zod before the columns", () => {
+  const schema = completeSchema({ feature_fields: ["Age"] }, { fields: ["Age"], values: [[30]] }, { fields: ["prediction"], values: [["Risk"]] });
+  const base = { dataset: "payload", start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z", group: ["prediction"] };
+  assert.throws(() => planDistribution(schema, { ...base, agg: "count" } as never), (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === "agg" && /expected a list of aggregations/.test(e.message));
+  assert.throws(() => planDistribution(schema, { ...base, end: "soon" } as never), /end: is not a time/);
+  assert.throws(() => planDistribution(schema, { ...base, filter: "Age:in:[]" } as never), /filter\[0\]: 'Age:in:\[\]' lists no values/);
+  assert.equal(planDistribution(schema, { ...base, filter: "Age:in:[30,40]" } as never).filters[0]!.values.length, 2);
 });
