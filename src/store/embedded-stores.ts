@@ -4,6 +4,7 @@ import path from "node:path";
 import lockfile from "proper-lockfile";
 import { DatabaseError, DataMartInUseError } from "../errors";
 import { PGliteStore } from "./pglite-store";
+import { isAlive } from "./process-alive";
 import type { Queryable, Store } from "./store";
 
 /**
@@ -160,14 +161,5 @@ function readHolder(file: string): Holder | undefined {
     return Number.isInteger(holder.pid) ? holder : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

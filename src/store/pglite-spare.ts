@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { snapshotFile } from "./pglite-snapshot";
+import { isAlive } from "./process-alive";
 
 /**
  * A spare data folder: the snapshot (see ./pglite-snapshot) already unpacked, beside it in the cache. Unpacking is
@@ -131,15 +132,6 @@ function removeLeftovers(cache: string, spare: string): void {
     } catch {
       // taken or removed by another process meanwhile
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
