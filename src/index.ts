@@ -12,6 +12,23 @@ export { PayloadLogging, type TableContentFormat } from "./data-mart/payload-log
 export { PayloadRecord, type PayloadRecordOptions } from "./data-mart/payload-record";
 export { PerformanceMonitoring, type PerformanceInterval } from "./data-mart/performance-monitoring";
 export { DataDistribution, type DataDistributionRunOptions } from "./data-mart/data-distribution";
+export { Monitors } from "./data-mart/monitors/monitors";
+export { QualityMonitoring } from "./data-mart/monitors/quality-monitoring";
+export { CustomMonitoring } from "./data-mart/monitors/custom-monitoring";
+export { Metric, Tag, Threshold, MeasurementRecord } from "./data-mart/monitors/supporting-classes";
+export type { MeasurementQueryOptions } from "./data-mart/monitors/measurement-viewer";
+export type {
+  MeasurementCreateRequest,
+  MeasurementHour,
+  MeasurementMetricValue,
+  MeasurementSample,
+  MeasurementSource,
+  MetricThreshold,
+  MonitorDefinition,
+  MonitorMetricDefinition,
+  MonitorRun,
+  MonitorTagDefinition,
+} from "./service/monitor-resources";
 export { ProblemType, InputDataType, FeedbackFormat, MetricTypes, MetricsFormat } from "./enums";
 export { MachineLearningAsset, type AssetOptions } from "./engines/asset";
 export { WatsonMachineLearningAsset } from "./engines/watson-machine-learning/asset";

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { StateError, ValidationError } from "../errors";
 import { distributionFields, parseDistribution } from "../service/data-distribution";
-import { SynchronousRunPrinter } from "../display/index";
 import type { DataMartService } from "../service/data-mart-service";
 import type { DataDistributionRun } from "../service/resources";
 import type { Output } from "./output";
 import type { SubscriptionRef } from "./subscription-ref";
 import type { TableContentFormat } from "./payload-logging";
 import { checkKeys, toObjects } from "./table-options";
+import { waitForRun } from "./wait-for-run";
 
 /** Options of `data_distribution.run()`, as in the v1 SDK. */
 export interface DataDistributionRunOptions {
@@ -46,8 +46,6 @@ const runOptions = z.strictObject(
   },
   { error: "expected an options object, e.g. { group: ['Scored Labels', 'Sex'], agg: ['count'] }" },
 );
-/** Longest wait for a run, as in v1. */
-const TIMEOUT_MS = 180_000;
 
 /** `payload_logging.data_distribution`: counts and aggregates of logged columns, grouped, computed in the database. */
 export class DataDistribution {
@@ -72,23 +70,7 @@ export class DataDistribution {
       ...(o.max_bins !== undefined ? { max_bins: o.max_bins } : {}),
     });
     if (o.background_mode) return this.get_run_details(id);
-    const printer = new SynchronousRunPrinter(`Waiting for end of data distribution run ${id}`, this.output.print);
-    printer.start();
-    const started = Date.now();
-    let details = await this.get_run_details(id);
-    for (let delay = 20; details.status === "running"; delay = Math.min(delay * 2, 1000)) {
-      printer.state(details.status);
-      if (Date.now() - started > TIMEOUT_MS) {
-        printer.failure("Run timed out", `The run didn't finished within ${TIMEOUT_MS / 1000}s.`);
-        return details;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      details = await this.get_run_details(id);
-    }
-    printer.state(details.status);
-    if (details.status === "completed") printer.success("Successfully finished run");
-    else printer.failure(`Run failed with status: ${details.status}`, `Reason: ${details.error?.message ?? "unknown"}`);
-    return details;
+    return waitForRun(`Waiting for end of data distribution run ${id}`, this.output.print, () => this.get_run_details(id));
   }
 
   /** `{id, status, group, agg, distribution: {fields, values}, error?}`. */

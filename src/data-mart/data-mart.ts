@@ -7,6 +7,7 @@ import type { PostgresCredentials } from "../store/postgres-credentials";
 import { parseOrThrow } from "../validation";
 import { Bindings } from "./bindings";
 import { Subscriptions } from "./subscriptions";
+import { Monitors } from "./monitors/monitors";
 import type { DeploymentMetrics } from "../service/resources";
 import { checkKeys } from "./table-options";
 import type { Output } from "./output";
@@ -33,6 +34,8 @@ export class DataMart {
   readonly bindings: Bindings;
   /** The deployments this data mart watches. */
   readonly subscriptions: Subscriptions;
+  /** Monitor definitions: the built-in ones and custom ones. */
+  readonly monitors: Monitors;
 
   constructor(
     private readonly service: DataMartService,
@@ -40,6 +43,7 @@ export class DataMart {
   ) {
     this.bindings = new Bindings(service, output);
     this.subscriptions = new Subscriptions(service, output);
+    this.monitors = new Monitors(service, output);
   }
 
   /** The latest figures of every watched deployment (or of one subscription's), v1 `deployment_metrics`. */

@@ -46,14 +46,14 @@ export class PerformanceMonitoring {
   /** v1 `get_metrics`: samples (one per scoring request) or `time_series` (per hour), newest first. */
   async get_metrics(options: { deployment_uid?: string; format?: "samples" | "time_series"; start_time?: string; end_time?: string } = {}): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }> {
     const o = checkKeys(options, ["deployment_uid", "format", "start_time", "end_time"], "performance_monitoring.get_metrics() options");
-    return this.service.getMetrics({
+    return (await this.service.getMetrics({
       metric_type: "performance",
       subscription_id: this.subscription.uid,
       ...(o.format !== undefined ? { format: o.format as "samples" | "time_series" } : {}),
       ...(o.deployment_uid !== undefined ? { deployment_id: String(o.deployment_uid) } : {}),
       ...(o.start_time !== undefined ? { start: String(o.start_time) } : {}),
       ...(o.end_time !== undefined ? { end: String(o.end_time) } : {}),
-    });
+    })) as { metrics: (PerformanceSample | PerformanceHour)[] };
   }
 
   /** Shows the newest scoring requests (`interval: "hour"`: the newest hours), 10 unless `limit` says otherwise. */

@@ -11,6 +11,8 @@ import type { Output } from "./output";
 import { PayloadLogging } from "./payload-logging";
 import { PayloadRecord } from "./payload-record";
 import { PerformanceMonitoring } from "./performance-monitoring";
+import { CustomMonitoring } from "./monitors/custom-monitoring";
+import { QualityMonitoring } from "./monitors/quality-monitoring";
 import { checkKeys } from "./table-options";
 
 /** Options of `subscription.update()`: the asset options that may change. */
@@ -49,6 +51,9 @@ export class Subscription {
   readonly binding_uid: string;
   readonly payload_logging: PayloadLogging;
   readonly performance_monitoring: PerformanceMonitoring;
+  readonly quality_monitoring: QualityMonitoring;
+  /** Custom monitors (client.data_mart.monitors.add) on this subscription. */
+  readonly monitoring: CustomMonitoring;
 
   constructor(
     private readonly service: DataMartService,
@@ -62,6 +67,8 @@ export class Subscription {
     this.binding_uid = resource.entity.service_binding_id;
     this.payload_logging = new PayloadLogging(service, output, this);
     this.performance_monitoring = new PerformanceMonitoring(service, output, this);
+    this.quality_monitoring = new QualityMonitoring(service, output, this);
+    this.monitoring = new CustomMonitoring(service, output, this);
   }
 
   /** The v1 `{metadata, entity}` details: asset, asset_properties (with schemas), configurations, deployments with `scoring_endpoint`. */

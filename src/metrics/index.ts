@@ -13,3 +13,4 @@ export { MULTICLASS_METRIC_IDS, multiclassMetrics } from "./multiclass";
 export type { MulticlassInput, MulticlassMetricId, MulticlassMetrics } from "./multiclass";
 export { REGRESSION_METRIC_IDS, regressionMetrics } from "./regression";
 export type { RegressionInput, RegressionMetricId, RegressionMetrics } from "./regression";
+export { DESCRIBE_STATISTICS, describeNumbers } from "./describe";

@@ -26,6 +26,16 @@ import type {
   ServiceBindingCreateOutcome,
   ServiceBindingCreateRequest,
 } from "./resources";
+import type {
+  MeasurementCreateRequest,
+  MeasurementHour,
+  MeasurementSample,
+  MetricThreshold,
+  MonitorDefinition,
+  MonitorDefinitionCreateOutcome,
+  MonitorDefinitionCreateRequest,
+  MonitorRun,
+} from "./monitor-resources";
 
 /**
  * Every data mart operation, one method per v1 REST call. The local implementation runs them in-process on the
@@ -69,10 +79,10 @@ export interface DataMartService {
   /** PUT …/subscriptions/{s}/file */
   importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome>;
 
-  /** GET …/subscriptions/{s}/configurations/{monitor} */
-  getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration>;
-  /** PUT …/subscriptions/{s}/configurations/{monitor} */
-  setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration>;
+  /** GET …/subscriptions/{s}/configurations/{monitor}: a built-in monitor, or a custom monitor's definition guid. */
+  getMonitorConfiguration(subscription_uid: string, monitor: MonitorName | string): Promise<MonitorConfiguration>;
+  /** PUT …/subscriptions/{s}/configurations/{monitor}: checked against the monitor's rules and definition. */
+  setMonitorConfiguration(subscription_uid: string, monitor: MonitorName | string, configuration: { enabled: boolean; parameters?: Record<string, unknown>; thresholds?: MetricThreshold[] }): Promise<MonitorConfiguration>;
 
   /** POST /v1/data_marts/{dm}/scoring_payloads: all records stored, or none; a scoring_id stored already is kept once. */
   storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome>;
@@ -83,8 +93,11 @@ export interface DataMartService {
   /** Summary statistics of the numeric payload columns (no v1 call: the SDK computed them with pandas). */
   describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription>;
 
-  /** GET /v1/data_marts/{dm}/metrics?metric_type=performance&format=samples|time_series&… */
-  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }>;
+  /**
+   * GET /v1/data_marts/{dm}/metrics?metric_type=performance|monitor_definition_id=…&format=samples|time_series&…:
+   * performance samples and hours, or one monitor's measurements (newest first) and their hourly aggregates.
+   */
+  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour | MeasurementSample | MeasurementHour)[] }>;
   /** GET /v1/data_marts/{dm}/deployment_metrics */
   getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }>;
 
@@ -92,6 +105,27 @@ export interface DataMartService {
   createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }>;
   /** GET …/subscriptions/{s}/data_distributions/{id} */
   getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun>;
+
+  /** GET /v1/data_marts/{dm}/monitor_definitions: the built-in monitors and the users'. */
+  listMonitorDefinitions(): Promise<{ monitor_definitions: MonitorDefinition[] }>;
+  /** GET /v1/data_marts/{dm}/monitor_definitions/{id} */
+  getMonitorDefinition(monitor_uid: string): Promise<MonitorDefinition>;
+  /** POST /v1/data_marts/{dm}/monitor_definitions: the guid comes from the name; a name that exists returns its definition. */
+  createMonitorDefinition(request: MonitorDefinitionCreateRequest): Promise<MonitorDefinitionCreateOutcome>;
+  /** DELETE /v1/data_marts/{dm}/monitor_definitions/{id}: with its configurations and measurements. */
+  deleteMonitorDefinition(monitor_uid: string): Promise<void>;
+
+  /** POST /v1/data_marts/{dm}/measurements: every record checked against its monitor's definition; all stored, or none. */
+  storeMeasurements(records: MeasurementCreateRequest[]): Promise<{ measurements: MeasurementSample[] }>;
+  /** GET /v1/data_marts/{dm}/measurements/{id}?monitor_definition_id=…: with its sources. */
+  getMeasurement(measurement_id: string, monitor_definition_id?: string): Promise<MeasurementSample>;
+
+  /** POST …/subscriptions/{s}/evaluations?model_type=original: a quality run, checked at once, computed in the background. */
+  createQualityEvaluation(subscription_uid: string, options?: { model_type?: string }): Promise<MonitorRun>;
+  /** GET …/subscriptions/{s}/evaluations/{id} */
+  getQualityEvaluation(subscription_uid: string, run_id: string): Promise<MonitorRun>;
+  /** GET …/subscriptions/{s}/evaluations: newest first. */
+  listQualityEvaluations(subscription_uid: string): Promise<{ evaluations: MonitorRun[] }>;
 
   /** Releases the database connection. The service reopens it on the next call. */
   close(): Promise<void>;

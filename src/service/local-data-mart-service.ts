@@ -3,13 +3,23 @@ import { randomUUID } from "node:crypto";
 import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
 import { createAdapter } from "../engines/registry";
 import { NotFoundError, StateError, ValidationError } from "../errors";
-import { redact, redactUrl } from "../secrets";
 import type { SecretBox } from "../store/secret-box";
-import type { DataMartLocation, DataMartPointer, DatabaseChoice } from "../store/data-mart-location";
+import type { DataMartLocation, DataMartPointer } from "../store/data-mart-location";
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
-import { resolvePostgresCredentials } from "../store/postgres-credentials";
-import type { Queryable, Store } from "../store/store";
+import type { Store } from "../store/store";
+import { describeChoice, detailsOf, sameDatabase, sameEngine, toDatabaseChoice } from "./data-mart-details";
+import { LocalMonitors } from "./local-monitors";
+import type {
+  MeasurementCreateRequest,
+  MeasurementHour,
+  MeasurementSample,
+  MetricThreshold,
+  MonitorDefinition,
+  MonitorDefinitionCreateOutcome,
+  MonitorDefinitionCreateRequest,
+  MonitorRun,
+} from "./monitor-resources";
 import { iso, openBindingSecrets, sealBindingSecrets, sealClearBindings, toBindingResource as toResource, type BindingRow } from "./binding-credentials";
 import type { DataMartService } from "./data-mart-service";
 import type {
@@ -44,8 +54,7 @@ import type {
   SubscriptionPatchOperation,
 } from "./resources";
 
-/** Schema used on PostgreSQL when setup() names none. */
-export const DEFAULT_SCHEMA = "openscale";
+export { DEFAULT_SCHEMA } from "./data-mart-details";
 
 export interface LocalDataMartServiceOptions {
   location: DataMartLocation;
@@ -68,6 +77,7 @@ export class LocalDataMartService implements DataMartService {
   readonly #adapters = new Map<string, EngineAdapter>();
   readonly #deployments = new Map<string, Promise<EngineDeployment[]>>();
   readonly #subscriptions: LocalSubscriptions;
+  readonly #monitors: LocalMonitors;
   readonly #options: LocalDataMartServiceOptions;
 
   constructor(options: LocalDataMartServiceOptions) {
@@ -76,6 +86,12 @@ export class LocalDataMartService implements DataMartService {
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
       requireBinding: async (uid) => void (await this.bindingRow(uid)),
+    });
+    this.#monitors = new LocalMonitors({
+      store: async () => (await this.open()).store,
+      dataMartId: () => this.pointerId(),
+      subscriptionRow: (uid) => this.#subscriptions.row(uid),
+      score: (binding_uid, deployment_id, payload) => this.scoreDeployment(binding_uid, deployment_id, payload),
     });
   }
 
@@ -223,11 +239,17 @@ export class LocalDataMartService implements DataMartService {
   importSubscriptionConfiguration(binding_uid: string, configuration: SubscriptionConfiguration): Promise<SubscriptionCreateOutcome> {
     return this.#subscriptions.importConfiguration(binding_uid, configuration);
   }
-  getMonitorConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration> {
-    return this.#subscriptions.getConfiguration(subscription_uid, monitor);
+  async getMonitorConfiguration(subscription_uid: string, monitor: MonitorName | string): Promise<MonitorConfiguration> {
+    const found = await this.#subscriptions.getConfiguration(subscription_uid, monitor);
+    if (found) return found;
+    await this.#monitors.requireCustom(monitor); // a custom monitor not configured yet: disabled
+    const url = `${(await this.#subscriptions.get(subscription_uid)).metadata.url}/configurations/${monitor}`;
+    return { enabled: false, monitor_definition_id: monitor, type: monitor, url, parameters: {} };
   }
-  setMonitorConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration> {
-    return this.#subscriptions.setConfiguration(subscription_uid, monitor, configuration);
+  async setMonitorConfiguration(subscription_uid: string, monitor: MonitorName | string, configuration: { enabled: boolean; parameters?: Record<string, unknown>; thresholds?: MetricThreshold[] }): Promise<MonitorConfiguration> {
+    if (!this.#monitors.handles(monitor)) return this.#subscriptions.setConfiguration(subscription_uid, monitor as MonitorName, configuration);
+    await this.#monitors.setConfiguration(subscription_uid, monitor, configuration);
+    return this.getMonitorConfiguration(subscription_uid, monitor);
   }
   storeScoringPayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
     return this.#subscriptions.storePayloads(records);
@@ -241,11 +263,16 @@ export class LocalDataMartService implements DataMartService {
   describeScoringTransactions(subscription_uid: string, limit?: number): Promise<PayloadDescription> {
     return this.#subscriptions.describe(subscription_uid, limit);
   }
-  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour)[] }> {
+  getMetrics(query: MetricsQuery): Promise<{ metrics: (PerformanceSample | PerformanceHour | MeasurementSample | MeasurementHour)[] }> {
+    if (query?.monitor_definition_id !== undefined && query.metric_type === undefined) return this.#monitors.metrics(query);
     return this.#subscriptions.metrics(query);
   }
-  getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
-    return this.#subscriptions.deploymentMetrics(query);
+  async getDeploymentMetrics(query?: { subscription_id?: string; deployment_id?: string }): Promise<{ deployment_metrics: DeploymentMetrics[] }> {
+    const { deployment_metrics } = await this.#subscriptions.deploymentMetrics(query);
+    const measured = await this.#monitors.deploymentEntries(deployment_metrics.map((d) => d.subscription_id));
+    return {
+      deployment_metrics: deployment_metrics.map((d) => ({ ...d, metrics: [...d.metrics, ...(measured.get(`${d.subscription_id}/${d.deployment.deployment_id}`) ?? [])] })),
+    };
   }
   createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }> {
     return this.#subscriptions.createDistribution(subscription_uid, request);
@@ -254,8 +281,37 @@ export class LocalDataMartService implements DataMartService {
     return this.#subscriptions.getDistribution(subscription_uid, run_id);
   }
 
+  listMonitorDefinitions(): Promise<{ monitor_definitions: MonitorDefinition[] }> {
+    return this.#monitors.listDefinitions();
+  }
+  getMonitorDefinition(monitor_uid: string): Promise<MonitorDefinition> {
+    return this.#monitors.getDefinition(monitor_uid);
+  }
+  createMonitorDefinition(request: MonitorDefinitionCreateRequest): Promise<MonitorDefinitionCreateOutcome> {
+    return this.#monitors.createDefinition(request);
+  }
+  deleteMonitorDefinition(monitor_uid: string): Promise<void> {
+    return this.#monitors.deleteDefinition(monitor_uid);
+  }
+  storeMeasurements(records: MeasurementCreateRequest[]): Promise<{ measurements: MeasurementSample[] }> {
+    return this.#monitors.storeMeasurements(records);
+  }
+  getMeasurement(measurement_id: string, monitor_definition_id?: string): Promise<MeasurementSample> {
+    return this.#monitors.getMeasurement(measurement_id, monitor_definition_id);
+  }
+  createQualityEvaluation(subscription_uid: string, options?: { model_type?: string }): Promise<MonitorRun> {
+    return this.#monitors.createEvaluation(subscription_uid, options);
+  }
+  getQualityEvaluation(subscription_uid: string, run_id: string): Promise<MonitorRun> {
+    return this.#monitors.getEvaluation(subscription_uid, run_id);
+  }
+  listQualityEvaluations(subscription_uid: string): Promise<{ evaluations: MonitorRun[] }> {
+    return this.#monitors.listEvaluations(subscription_uid);
+  }
+
   async close(): Promise<void> {
     await this.#subscriptions.settle();
+    await this.#monitors.settle();
     const opened = this.#opened;
     this.#opened = undefined;
     this.#adapters.clear();
@@ -321,78 +377,3 @@ export class LocalDataMartService implements DataMartService {
   }
 }
 
-/**
- * The binding of the same engine, if there is one: the same instance id, or the same service type with the same
- * credentials and request headers (a custom engine's URL and password, say, given in a new instance object).
- */
-/**
- * The binding of the same engine, if any: the same instance id, or the same credentials and request headers. Secrets
- * are sealed at rest, so credentials are compared after opening them (a data mart holds few bindings).
- */
-async function sameEngine(db: Queryable, request: ServiceBindingCreateRequest, box: SecretBox): Promise<BindingRow[]> {
-  const rows = await db.query<BindingRow>("SELECT * FROM service_bindings WHERE service_type = $1 ORDER BY created_at", [request.service_type]);
-  const byInstance = rows.find((r) => r.instance_id === request.instance_id);
-  if (byInstance) return [byInstance];
-  const wanted = stableJson({ credentials: request.credentials, request_headers: request.request_headers ?? null });
-  const same = rows.find((r) => {
-    const secrets = openBindingSecrets(box, r);
-    return stableJson({ credentials: secrets.credentials, request_headers: secrets.request_headers ?? null }) === wanted;
-  });
-  return same ? [same] : [];
-}
-
-/** JSON with object keys sorted, so equal values compare equal whatever order their keys were given in. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}
-
-function toDatabaseChoice(request: DataMartSetupRequest): DatabaseChoice {
-  if ("internal_database" in request) return { database_type: "internal" };
-  const config = request.database_configuration;
-  resolvePostgresCredentials(config.credentials); // validates now: a bad field fails before anything is written
-  return {
-    database_type: "postgresql",
-    credentials: config.credentials as Extract<DatabaseChoice, { database_type: "postgresql" }>["credentials"],
-    schema: config.location.schema ?? DEFAULT_SCHEMA,
-    ...(config.name ? { name: config.name } : {}),
-  };
-}
-
-function sameDatabase(a: DatabaseChoice, b: DatabaseChoice): boolean {
-  if (a.database_type === "internal" || b.database_type === "internal") return a.database_type === b.database_type;
-  return (
-    a.schema === b.schema &&
-    resolvePostgresCredentials(a.credentials).display === resolvePostgresCredentials(b.credentials).display
-  );
-}
-
-function describeChoice(choice: DatabaseChoice): string {
-  return choice.database_type === "internal"
-    ? "the embedded database"
-    : `PostgreSQL at ${resolvePostgresCredentials(choice.credentials).display} (schema ${choice.schema})`;
-}
-
-function detailsOf(pointer: DataMartPointer, store: Store): DataMartDetails {
-  const base = {
-    data_mart_id: pointer.data_mart_id,
-    created_at: pointer.created_at,
-    status: { state: "active" as const },
-    service_instance_crn: "N/A",
-    location: store.describe(),
-  };
-  if (pointer.database.database_type === "internal") {
-    return { ...base, internal_database: true, database_configuration: {} };
-  }
-  const credentials = pointer.database.credentials;
-  return {
-    ...base,
-    database_configuration: {
-      database_type: "postgresql",
-      name: pointer.database.name ?? "postgresql",
-      credentials: typeof credentials === "string" ? redactUrl(credentials) : redact(credentials as Record<string, unknown>),
-      location: { schema: pointer.database.schema },
-    },
-  };
-}

@@ -194,9 +194,10 @@ export class LocalSubscriptions {
     return this.create(binding_uid, request);
   }
 
-  async getConfiguration(subscription_uid: string, monitor: MonitorName): Promise<MonitorConfiguration> {
+  /** The configuration of a built-in monitor, or of a custom one once configured (undefined before). */
+  async getConfiguration(subscription_uid: string, monitor: string): Promise<MonitorConfiguration | undefined> {
     const subscription = await this.get(subscription_uid);
-    return subscription.entity.configurations.find((c) => c.type === monitor)!;
+    return subscription.entity.configurations.find((c) => c.type === monitor);
   }
 
   async setConfiguration(subscription_uid: string, monitor: MonitorName, configuration: { enabled: boolean; parameters?: Record<string, unknown> }): Promise<MonitorConfiguration> {
@@ -204,7 +205,7 @@ export class LocalSubscriptions {
     const row = await this.row(subscription_uid);
     const store = await this.context.store();
     await setConfiguration(store, row.guid, monitor, configuration.enabled === true, configuration.parameters ?? {});
-    return this.getConfiguration(row.guid, monitor);
+    return (await this.getConfiguration(row.guid, monitor))!;
   }
 
   async storePayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {

@@ -5,6 +5,7 @@
 import type { EngineDeployment } from "../engines/adapter";
 import type { ServiceType } from "../engines/service-types";
 import type { PayloadField } from "./payload-schema";
+import type { MetricThreshold } from "./monitor-resources";
 
 export interface ResourceMetadata {
   guid: string;
@@ -124,14 +125,18 @@ export interface SubscriptionDeployment {
   scoring_endpoint: { url: string; request_headers: Record<string, string> };
 }
 
-export type MonitorName = "payload_logging" | "performance_monitoring";
+/** The monitors a subscription always has a configuration for; custom monitors are named by their definition's guid. */
+export type MonitorName = "payload_logging" | "performance_monitoring" | "quality_monitoring";
 
 export interface MonitorConfiguration {
   enabled: boolean;
   monitor_definition_id: string;
-  type: MonitorName;
+  /** A built-in monitor's name, or a custom monitor's definition guid. */
+  type: MonitorName | string;
   url: string;
   parameters: Record<string, unknown>;
+  /** Limits set on the monitor's metrics for this subscription (over the definition's defaults). */
+  thresholds?: MetricThreshold[];
 }
 
 /** GET …/subscriptions/{s} */
@@ -247,8 +252,13 @@ export interface PerformanceHour {
   value: { requests: number; records: number; response_time: number | null; response_time_p95: number | null; response_time_max: number | null };
 }
 
+/**
+ * GET /v1/data_marts/{dm}/metrics: performance samples (`metric_type=performance`), or the measurements of one
+ * monitor (`monitor_definition_id=quality`, a custom monitor's guid, …).
+ */
 export interface MetricsQuery {
-  metric_type: "performance";
+  metric_type?: "performance";
+  monitor_definition_id?: string;
   format?: "samples" | "time_series";
   subscription_id?: string;
   binding_id?: string;

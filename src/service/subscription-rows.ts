@@ -1,6 +1,7 @@
 /** The subscriptions table and its monitor configurations: rows in, v1 resources out. */
 import type { Queryable } from "../store/store";
 import { declaredFeatureFields, RECORD_FIELDS, type PayloadField } from "./payload-schema";
+import type { MetricThreshold } from "./monitor-resources";
 import type { AssetProperties, MonitorConfiguration, MonitorName, Subscription, SubscriptionAsset, SubscriptionDeployment } from "./resources";
 
 export interface SubscriptionRow {
@@ -16,17 +17,19 @@ export interface SubscriptionRow {
   modified_at: Date | string;
 }
 
-interface ConfigurationRow {
+export interface ConfigurationRow {
   subscription_guid: string;
-  monitor: MonitorName;
+  /** A built-in monitor's name, or a custom monitor definition's guid. */
+  monitor: string;
   enabled: boolean;
   parameters: Record<string, unknown>;
+  thresholds: MetricThreshold[];
 }
 
 /** v1 monitor definition ids of the monitors a subscription configures. */
-const DEFINITION_IDS: Record<MonitorName, string> = { payload_logging: "payload_logging", performance_monitoring: "performance" };
+export const DEFINITION_IDS: Record<MonitorName, string> = { payload_logging: "payload_logging", performance_monitoring: "performance", quality_monitoring: "quality" };
 
-export const MONITORS: readonly MonitorName[] = ["payload_logging", "performance_monitoring"];
+export const MONITORS: readonly MonitorName[] = ["payload_logging", "performance_monitoring", "quality_monitoring"];
 
 export function payloadTableName(subscriptionUid: string): string {
   return `Payload_${subscriptionUid}`;
@@ -45,11 +48,11 @@ export async function configurationRows(db: Queryable, guids: readonly string[])
   return db.query<ConfigurationRow>("SELECT * FROM monitor_configurations WHERE subscription_guid = ANY($1::text[]) ORDER BY monitor", [guids]);
 }
 
-export async function setConfiguration(db: Queryable, guid: string, monitor: MonitorName, enabled: boolean, parameters: Record<string, unknown>): Promise<void> {
+export async function setConfiguration(db: Queryable, guid: string, monitor: string, enabled: boolean, parameters: Record<string, unknown>, thresholds: readonly MetricThreshold[] = []): Promise<void> {
   await db.query(
-    `INSERT INTO monitor_configurations (subscription_guid, monitor, enabled, parameters) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (subscription_guid, monitor) DO UPDATE SET enabled = EXCLUDED.enabled, parameters = EXCLUDED.parameters, modified_at = now()`,
-    [guid, monitor, enabled, JSON.stringify(parameters)],
+    `INSERT INTO monitor_configurations (subscription_guid, monitor, enabled, parameters, thresholds) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (subscription_guid, monitor) DO UPDATE SET enabled = EXCLUDED.enabled, parameters = EXCLUDED.parameters, thresholds = EXCLUDED.thresholds, modified_at = now()`,
+    [guid, monitor, enabled, JSON.stringify(parameters), JSON.stringify(thresholds)],
   );
 }
 
@@ -76,16 +79,30 @@ export function toSubscriptionResource(row: SubscriptionRow, configurations: rea
         ...(features.length ? { input_data_schema: { type: "struct" as const, fields: features } } : {}),
         output_data_schema: { type: "struct", fields: schema.fields },
       },
-      configurations: MONITORS.map((monitor): MonitorConfiguration => {
-        const found = configurations.find((c) => c.subscription_guid === row.guid && c.monitor === monitor);
-        return {
-          enabled: found?.enabled ?? false,
-          monitor_definition_id: DEFINITION_IDS[monitor],
-          type: monitor,
-          url: `${url}/configurations/${monitor}`,
-          parameters: found?.parameters ?? {},
-        };
-      }),
+      configurations: [
+        ...MONITORS.map((monitor): MonitorConfiguration => {
+          const found = configurations.find((c) => c.subscription_guid === row.guid && c.monitor === monitor);
+          return {
+            enabled: found?.enabled ?? false,
+            monitor_definition_id: DEFINITION_IDS[monitor],
+            type: monitor,
+            url: `${url}/configurations/${monitor}`,
+            parameters: found?.parameters ?? {},
+            ...(found?.thresholds.length ? { thresholds: found.thresholds } : {}),
+          };
+        }),
+        // Custom monitors: listed once configured, under their definition's guid.
+        ...configurations
+          .filter((c) => c.subscription_guid === row.guid && !(MONITORS as readonly string[]).includes(c.monitor))
+          .map((c): MonitorConfiguration => ({
+            enabled: c.enabled,
+            monitor_definition_id: c.monitor,
+            type: c.monitor,
+            url: `${url}/configurations/${c.monitor}`,
+            parameters: c.parameters,
+            ...(c.thresholds.length ? { thresholds: c.thresholds } : {}),
+          })),
+      ],
       deployments: row.deployments,
       service_binding_id: row.binding_guid,
       status: { state: row.state },

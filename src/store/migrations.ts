@@ -90,10 +90,67 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "service binding credentials sealed at rest",
     sql: `ALTER TABLE service_bindings ADD COLUMN sealed_credentials text`,
   },
+  {
+    version: 4,
+    // One store for what every monitor measures (quality, custom, later fairness and drift). A measurement's metric
+    // values are rows of their own, so time series and latest values aggregate in SQL; the limits in force when it
+    // was stored are kept with each value, and whether it broke them.
+    name: "monitor definitions, monitor runs, measurements",
+    sql: `
+      CREATE TABLE monitor_definitions (
+        guid text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        description text,
+        metrics jsonb NOT NULL,
+        tags jsonb NOT NULL DEFAULT '[]',
+        parameters_schema jsonb,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      ALTER TABLE monitor_configurations ADD COLUMN thresholds jsonb NOT NULL DEFAULT '[]';
+      CREATE TABLE monitor_runs (
+        id text PRIMARY KEY,
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        monitor_definition_id text NOT NULL,
+        status text NOT NULL,
+        parameters jsonb NOT NULL DEFAULT '{}',
+        statistics jsonb,
+        measurement_id text,
+        error jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      );
+      CREATE INDEX monitor_runs_subscription ON monitor_runs (subscription_guid, monitor_definition_id, created_at DESC);
+      CREATE TABLE measurements (
+        id text PRIMARY KEY,
+        monitor_definition_id text NOT NULL,
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        binding_guid text NOT NULL,
+        asset_id text NOT NULL,
+        deployment_id text NOT NULL,
+        ts timestamptz NOT NULL,
+        run_id text,
+        process text,
+        tags jsonb NOT NULL DEFAULT '[]',
+        sources jsonb NOT NULL DEFAULT '[]',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX measurements_monitor_ts ON measurements (monitor_definition_id, subscription_guid, ts DESC);
+      CREATE TABLE measurement_values (
+        measurement_id text NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+        position integer NOT NULL,
+        metric_id text NOT NULL,
+        value double precision,
+        lower_limit double precision,
+        upper_limit double precision,
+        violated boolean NOT NULL,
+        PRIMARY KEY (measurement_id, metric_id)
+      );
+    `,
+  },
 ];
 
 /** Tables the migrations create, newest first: what `dropAll` removes. */
-const TABLES = ["data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
+const TABLES = ["measurement_values", "measurements", "monitor_runs", "monitor_definitions", "data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
 
 /** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
 export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
