@@ -137,6 +137,16 @@ async function demo(args: string[]): Promise<number> {
     await subscription.performance_monitoring.show_table({ interval: "hour" });
     const run = await subscription.payload_logging.data_distribution.run({ group: ["prediction", "Sex"], agg: ["count"] });
     await subscription.payload_logging.data_distribution.show_chart(run.id);
+
+    // Section 5: feedback with true labels, and a quality evaluation that re-scores it through the engine.
+    await subscription.quality_monitoring.enable({ threshold: 0.7, min_records: 50 });
+    const feedback = generateCreditRisk({ rows: 200, seed: 12 });
+    const fields = [...feedback.feature_columns, feedback.label_column];
+    await subscription.feedback_logging.store(rowsOf(feedback).map((r) => fields.map((f) => r[f])), { fields });
+    console.log(`\nStored ${feedback.values.length} feedback rows with their true labels.`);
+    const evaluation = await subscription.quality_monitoring.run({ background_mode: false });
+    await subscription.quality_monitoring.show_table();
+    if (evaluation.measurement_id) await subscription.quality_monitoring.show_confusion_matrix(evaluation.measurement_id);
   } finally {
     await client.close();
     await local.stop();

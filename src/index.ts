@@ -13,6 +13,8 @@ export { PayloadRecord, type PayloadRecordOptions } from "./data-mart/payload-re
 export { PerformanceMonitoring, type PerformanceInterval } from "./data-mart/performance-monitoring";
 export { DataDistribution, type DataDistributionRunOptions } from "./data-mart/data-distribution";
 export { Monitors } from "./data-mart/monitors/monitors";
+export { FeedbackLogging, type FeedbackData, type FeedbackStoreOptions } from "./data-mart/monitors/feedback-logging";
+export type { FeedbackPayloadOutcome, FeedbackPayloadRequest } from "./service/feedback-writer";
 export { QualityMonitoring } from "./data-mart/monitors/quality-monitoring";
 export { CustomMonitoring } from "./data-mart/monitors/custom-monitoring";
 export { Metric, Tag, Threshold, MeasurementRecord } from "./data-mart/monitors/supporting-classes";

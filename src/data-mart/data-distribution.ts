@@ -53,6 +53,8 @@ export class DataDistribution {
     private readonly service: DataMartService,
     private readonly output: Output,
     private readonly subscription: SubscriptionRef,
+    /** The table counted: the payload (`payload_logging.data_distribution`) or the feedback (`feedback_logging.data_distribution`). */
+    private readonly dataset: "payload" | "feedback" = "payload",
   ) {}
 
   /** Starts a distribution run and (unless `background_mode`) waits for it, printing its progress; returns its details. */
@@ -60,7 +62,7 @@ export class DataDistribution {
     const o: DataDistributionRunOptions = parseDistribution(runOptions, options, "data_distribution.run() options");
     const start = o.start_date ?? (await this.service.getSubscription(this.subscription.uid)).metadata.created_at;
     const { id } = await this.service.createDataDistribution(this.subscription.uid, {
-      dataset: "payload",
+      dataset: this.dataset,
       start: toIso(start),
       end: toIso(o.end_date ?? new Date()),
       group: o.group,

@@ -47,7 +47,7 @@ export const distributionFields = {
 const isoTime = z.string({ error: "expected an ISO 8601 time such as '2026-11-25T10:00:00Z'" }).refine((t) => !Number.isNaN(new Date(t).getTime()), "is not a time: use ISO 8601, such as '2026-11-25T10:00:00Z'");
 
 const distributionRequest = z.strictObject({
-  dataset: z.literal("payload", { error: "expected 'payload': distributions are computed on the payload table" }),
+  dataset: z.enum(["payload", "feedback"], { error: "expected 'payload' or 'feedback': the table the distribution is computed on" }),
   start: isoTime,
   end: isoTime,
   ...distributionFields,
@@ -164,9 +164,9 @@ function splitFilter(filter: string): string[] {
 }
 
 /** Runs the plan on a payload table: `{fields: [...group, ...aggs], values}` ordered by the group columns. */
-export async function computeDistribution(db: Queryable, table: string, plan: DistributionPlan): Promise<{ fields: string[]; values: unknown[][] }> {
+export async function computeDistribution(db: Queryable, table: string, plan: DistributionPlan, timeColumn = "scoring_timestamp"): Promise<{ fields: string[]; values: unknown[][] }> {
   const params: unknown[] = [plan.start, plan.end];
-  const where = ["scoring_timestamp >= $1::timestamptz", "scoring_timestamp <= $2::timestamptz"];
+  const where = [`${quoteName(timeColumn)} >= $1::timestamptz`, `${quoteName(timeColumn)} <= $2::timestamptz`];
   for (const f of plan.filters) {
     const c = quoteName(f.column.name);
     if (f.op === "in") where.push(`${c} = ANY($${params.push(f.values)})`);

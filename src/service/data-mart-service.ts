@@ -26,6 +26,7 @@ import type {
   ServiceBindingCreateOutcome,
   ServiceBindingCreateRequest,
 } from "./resources";
+import type { FeedbackPayloadOutcome, FeedbackPayloadRequest } from "./feedback-writer";
 import type {
   MeasurementCreateRequest,
   MeasurementHour,
@@ -105,6 +106,18 @@ export interface DataMartService {
   createDataDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }>;
   /** GET …/subscriptions/{s}/data_distributions/{id} */
   getDataDistribution(subscription_uid: string, run_id: string): Promise<DataDistributionRun>;
+
+  /**
+   * POST /v1/data_marts/{dm}/feedback_payloads (WML `{fields, values}`) or POST …/subscriptions/{s}/feedback_payloads
+   * (objects, or CSV text or stream): every row checked against the feedback table's columns; all stored, or none.
+   */
+  storeFeedbackPayloads(subscription_uid: string, request: FeedbackPayloadRequest): Promise<FeedbackPayloadOutcome>;
+  /** GET …/subscriptions/{s}/feedback_payloads?limit&offset&include_total_count: newest first. */
+  getFeedbackPayloads(subscription_uid: string, query?: { limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions>;
+  /** The feedback table's name and columns (v1 read them from the training data schema). */
+  getFeedbackTableSchema(subscription_uid: string): Promise<PayloadTableSchema>;
+  /** Summary statistics of the numeric feedback columns, computed in SQL. */
+  describeFeedbackPayloads(subscription_uid: string): Promise<PayloadDescription>;
 
   /** GET /v1/data_marts/{dm}/monitor_definitions: the built-in monitors and the users'. */
   listMonitorDefinitions(): Promise<{ monitor_definitions: MonitorDefinition[] }>;

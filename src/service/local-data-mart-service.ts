@@ -10,6 +10,8 @@ import { openStore } from "../store/open-store";
 import type { Store } from "../store/store";
 import { describeChoice, detailsOf, sameDatabase, sameEngine, toDatabaseChoice } from "./data-mart-details";
 import { LocalMonitors } from "./local-monitors";
+import { LocalFeedback } from "./local-feedback";
+import type { FeedbackPayloadOutcome, FeedbackPayloadRequest } from "./feedback-writer";
 import type {
   MeasurementCreateRequest,
   MeasurementHour,
@@ -78,6 +80,7 @@ export class LocalDataMartService implements DataMartService {
   readonly #deployments = new Map<string, Promise<EngineDeployment[]>>();
   readonly #subscriptions: LocalSubscriptions;
   readonly #monitors: LocalMonitors;
+  readonly #feedback: LocalFeedback;
   readonly #options: LocalDataMartServiceOptions;
 
   constructor(options: LocalDataMartServiceOptions) {
@@ -86,7 +89,11 @@ export class LocalDataMartService implements DataMartService {
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
       requireBinding: async (uid) => void (await this.bindingRow(uid)),
+      requireFeedback: async (row) => {
+        if ((await this.#feedback.count(row)) === 0) throw new StateError(`Subscription '${row.guid}' has no feedback yet: store some with subscription.feedback_logging.store().`);
+      },
     });
+    this.#feedback = new LocalFeedback({ store: async () => (await this.open()).store, subscriptionRow: (uid) => this.#subscriptions.row(uid) });
     this.#monitors = new LocalMonitors({
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
@@ -281,6 +288,18 @@ export class LocalDataMartService implements DataMartService {
     return this.#subscriptions.getDistribution(subscription_uid, run_id);
   }
 
+  storeFeedbackPayloads(subscription_uid: string, request: FeedbackPayloadRequest): Promise<FeedbackPayloadOutcome> {
+    return this.#feedback.store(subscription_uid, request);
+  }
+  getFeedbackPayloads(subscription_uid: string, query?: { limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions> {
+    return this.#feedback.read(subscription_uid, query);
+  }
+  getFeedbackTableSchema(subscription_uid: string): Promise<PayloadTableSchema> {
+    return this.#feedback.schema(subscription_uid);
+  }
+  describeFeedbackPayloads(subscription_uid: string): Promise<PayloadDescription> {
+    return this.#feedback.describe(subscription_uid);
+  }
   listMonitorDefinitions(): Promise<{ monitor_definitions: MonitorDefinition[] }> {
     return this.#monitors.listDefinitions();
   }

@@ -11,6 +11,7 @@ import { computeDistribution, planDistribution } from "./data-distribution";
 import { countRows, describeTransactions, readTransactions } from "./payload-reader";
 import { RESERVED_NAMES } from "./payload-schema";
 import { BatchRejected, writeScoringPayloads } from "./payload-writer";
+import { dropFeedbackTable, feedbackSchema, feedbackTableName } from "./feedback-table";
 import { deploymentMetrics, performanceHours, performanceSamples } from "./performance-metrics";
 import type {
   AssetProperties,
@@ -52,6 +53,8 @@ export interface SubscriptionContext {
   dataMartId(): string;
   /** Throws NotFoundError when no such binding exists. */
   requireBinding(binding_uid: string): Promise<void>;
+  /** Throws StateError when the subscription has no feedback table yet. */
+  requireFeedback(row: SubscriptionRow): Promise<void>;
 }
 
 const MAX_PAGE = 10_000;
@@ -162,6 +165,7 @@ export class LocalSubscriptions {
     const store = await this.context.store();
     await store.transaction(async (tx) => {
       await tx.query(`DROP TABLE IF EXISTS ${quoteName(row.payload_table)}`);
+      await dropFeedbackTable(tx, row.guid);
       await tx.query("DELETE FROM subscriptions WHERE guid = $1", [row.guid]);
     });
   }
@@ -171,6 +175,7 @@ export class LocalSubscriptions {
     const store = await this.context.store();
     for (const row of await subscriptionRows(store, { binding_guid: binding_uid })) {
       await store.query(`DROP TABLE IF EXISTS ${quoteName(row.payload_table)}`);
+      await dropFeedbackTable(store, row.guid);
     }
   }
 
@@ -273,11 +278,15 @@ export class LocalSubscriptions {
 
   async createDistribution(subscription_uid: string, request: DataDistributionRequest): Promise<{ id: string; status: DataDistributionRun["status"] }> {
     const row = await this.row(subscription_uid);
-    if (request?.dataset !== "payload") throw new ValidationError("data distribution request", [{ path: "dataset", message: "only the 'payload' dataset is kept so far" }]);
+    if (request?.dataset !== "payload" && request?.dataset !== "feedback") {
+      throw new ValidationError("data distribution request", [{ path: "dataset", message: "expected 'payload' or 'feedback'" }]);
+    }
     if (!row.payload_schema) {
       throw new StateError(`Subscription '${row.guid}' has no payload yet: store or score some records first (subscription.payload_logging.store, subscription.score).`);
     }
-    const plan = planDistribution(row.payload_schema, request);
+    const feedback = request.dataset === "feedback";
+    if (feedback) await this.context.requireFeedback(row);
+    const plan = planDistribution(feedback ? feedbackSchema(row) : row.payload_schema, request);
     const store = await this.context.store();
     const id = randomUUID();
     await store.query("INSERT INTO data_distribution_runs (id, subscription_guid, dataset, request, status) VALUES ($1, $2, $3, $4, 'running')", [
@@ -286,7 +295,7 @@ export class LocalSubscriptions {
       request.dataset,
       JSON.stringify({ ...request, start: plan.start, end: plan.end, agg: plan.aggs.map((a) => a.label) }),
     ]);
-    const run = computeDistribution(store, row.payload_table, plan).then(
+    const run = computeDistribution(store, feedback ? feedbackTableName(row.guid) : row.payload_table, plan, feedback ? "record_timestamp" : "scoring_timestamp").then(
       (distribution) => store.query("UPDATE data_distribution_runs SET status = 'completed', distribution = $2, finished_at = now() WHERE id = $1", [id, JSON.stringify(distribution)]),
       (error: Error) => store.query("UPDATE data_distribution_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [id, JSON.stringify({ message: error.message })]),
     );

@@ -45,6 +45,12 @@ export async function describeTransactions(db: Queryable, row: SubscriptionRow, 
     limit === undefined
       ? quoteName(row.payload_table)
       : `(SELECT * FROM ${quoteName(row.payload_table)} ORDER BY ${NEWEST_FIRST} LIMIT ${Math.trunc(limit)}) AS newest`;
+  return describeNumericColumns(db, source, numeric);
+}
+
+/** pandas `describe()` of the given numeric columns of a table (or subquery), in one query. */
+export async function describeNumericColumns(db: Queryable, source: string, numeric: readonly PayloadField[]): Promise<PayloadDescription> {
+  if (numeric.length === 0) return { columns: [], statistics: STATISTICS.map((name) => ({ name, values: [] })) };
   const select = numeric.flatMap((f, i) => {
     const c = `${quoteName(f.name)}::double precision`;
     return [

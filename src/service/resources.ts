@@ -281,7 +281,7 @@ export interface DeploymentMetrics {
 
 /** POST …/subscriptions/{s}/data_distributions */
 export interface DataDistributionRequest {
-  dataset: "payload";
+  dataset: "payload" | "feedback";
   start: string;
   end: string;
   group: string[];

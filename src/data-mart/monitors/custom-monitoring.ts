@@ -93,6 +93,8 @@ export class CustomMonitoring {
   }
 
   /** The monitor's measurements: samples (newest first) or `time_series` per hour. */
+  async get_metrics(options: { monitor_uid: string } & MeasurementQueryOptions & { format: "time_series" }): Promise<MeasurementHour[]>;
+  async get_metrics(options: { monitor_uid: string } & MeasurementQueryOptions & { format?: "samples" }): Promise<MeasurementSample[]>;
   async get_metrics(options: { monitor_uid: string } & MeasurementQueryOptions): Promise<MeasurementSample[] | MeasurementHour[]> {
     const { monitor_uid, ...query } = requireMonitor(options, "monitoring.get_metrics()", ["deployment_uid", "format", "start_time", "end_time", "limit"]);
     return this.viewer.metrics(monitor_uid, query as MeasurementQueryOptions, "monitoring.get_metrics()");

@@ -80,6 +80,8 @@ export class QualityMonitoring {
   }
 
   /** Quality measurements: samples (newest first; metrics `{id, value, lower_limit?}`) or `time_series` per hour. */
+  async get_metrics(options: MeasurementQueryOptions & { format: "time_series" }): Promise<MeasurementHour[]>;
+  async get_metrics(options?: MeasurementQueryOptions & { format?: "samples" }): Promise<MeasurementSample[]>;
   async get_metrics(options: MeasurementQueryOptions = {}): Promise<MeasurementSample[] | MeasurementHour[]> {
     return this.viewer.metrics("quality", options, `${SUBJECT}.get_metrics()`);
   }

@@ -8,7 +8,7 @@ import { StateError, ValidationError } from "../../errors";
 import { BINARY_METRIC_IDS, binaryClassificationMetrics, MULTICLASS_METRIC_IDS, multiclassMetrics, REGRESSION_METRIC_IDS, regressionMetrics, type ConfusionMatrix } from "../../metrics/index";
 import type { Queryable } from "../../store/store";
 import { canonicalAnswer } from "../class-answers";
-import { feedbackBatches, feedbackCount } from "../feedback-reader";
+import { feedbackBatches, feedbackCount } from "../feedback-table";
 import type { MeasurementSource } from "../monitor-resources";
 import type { SubscriptionRow } from "../subscription-rows";
 import { writeMeasurement, type MetricLimits } from "./measurements";
