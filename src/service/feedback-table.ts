@@ -102,10 +102,10 @@ export async function* feedbackBatches(db: Queryable, row: SubscriptionRow, opti
 
 /** Newest rows first (the last stored first), `limit` from `offset`. */
 export async function readFeedback(db: Queryable, row: SubscriptionRow, options: { limit: number; offset: number; include_total_count?: boolean }): Promise<{ fields: string[]; values: unknown[][]; total_count?: number }> {
+  const total = options.include_total_count ? { total_count: await feedbackCount(db, row) } : {};
+  if (!(await exists(db, row))) return { fields: row.payload_schema && row.asset_properties.label_column ? feedbackSchema(row).map((f) => f.name) : [], values: [], ...total };
   const schema = feedbackSchema(row);
   const fields = schema.map((f) => f.name);
-  const total = options.include_total_count ? { total_count: await feedbackCount(db, row) } : {};
-  if (!(await exists(db, row))) return { fields, values: [], ...total };
   const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${quoteName(feedbackTableName(row.guid))} ORDER BY record_id DESC LIMIT $1 OFFSET $2`, [options.limit, options.offset]);
   return { fields, values: rows.map((r) => schema.map((f) => fromDatabase(f, r[f.name]))), ...total };
 }

@@ -39,6 +39,7 @@ export async function writeFeedback(tx: Queryable, row: SubscriptionRow, request
   let more = 0;
   const issue = (path: string, message: string) => (issues.length < MAX_ISSUES ? issues.push({ path, message }) : more++);
   const source = rowsOf(request, names, issue);
+  if (issues.length) throw new ValidationError("feedback rows: nothing was stored", issues); // the fields are wrong: every row would be
   await createFeedbackTable(tx, row, columns);
   const buffer: unknown[][] = columns.map(() => []);
   let stored = 0;
