@@ -25,6 +25,8 @@ const CORNER = "actual \\ predicted";
 const CORRECT_RGB = "78, 121, 167";
 const ERROR_RGB = "225, 87, 89";
 const MAX_ALPHA = 0.55;
+/** The least count above 0 still shows: a few errors must not look like none. */
+const MIN_ALPHA = 0.06;
 const LEGEND = "Rows: actual label; columns: predicted label. Blue: correct predictions, red: errors; the deeper, the larger the count.";
 
 /**
@@ -77,11 +79,12 @@ export function renderConfusionMatrixText(input: ConfusionMatrixInput, options: 
 }
 
 /**
- * The background of a count cell: transparent for 0, else blue (diagonal) or red with an alpha proportional to
- * count / max, at most {@link MAX_ALPHA}.
+ * The background of a count cell: transparent for 0, else blue (diagonal) or red with an alpha growing linearly with
+ * count / max, from {@link MIN_ALPHA} to {@link MAX_ALPHA} at the largest count.
  */
 export function cellShade(count: number, max: number, diagonal: boolean): string {
-  const alpha = max > 0 && count > 0 ? Math.round((Math.min(count, max) / max) * MAX_ALPHA * 1000) / 1000 : 0;
+  const share = max > 0 && count > 0 ? Math.min(count, max) / max : 0;
+  const alpha = share === 0 ? 0 : Math.round((MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * share) * 1000) / 1000;
   if (alpha === 0) return "transparent";
   return `rgba(${diagonal ? CORRECT_RGB : ERROR_RGB}, ${alpha})`;
 }

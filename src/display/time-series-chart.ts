@@ -16,6 +16,8 @@ const LINE_COLOUR = PALETTE[0]!;
 const VIOLATION_COLOUR = PALETTE[2]!;
 /** Above this many points in a panel, markers shrink so that they do not merge into a band. */
 const DENSE_POINTS = 150;
+/** Limit labels closer than this (px) are moved apart. */
+const LIMIT_LABEL_GAP = 13;
 
 interface Frame {
   plotLeft: number;
@@ -45,9 +47,10 @@ export function renderTimeSeriesChartSvg(input: TimeSeriesChartInput): string {
   const axes = panels.map(valueAxis);
   const tickChars = Math.max(3, ...axes.flatMap((a) => a.ticks.map((t) => formatTick(t).length)));
   const domain = timeDomain(panels.flatMap((p) => p.points.filter((q) => q.value !== null).map((q) => q.t)));
+  const limitChars = Math.max(0, ...panels.flatMap((p) => [limitLabel("lower", p.lower), limitLabel("upper", p.upper)].map(charCount)));
   const frame: Frame = {
     plotLeft: PAD + tickChars * CHAR_WIDTH + 8,
-    plotRight: WIDTH - PAD - 8,
+    plotRight: WIDTH - PAD - Math.max(8, limitChars * CHAR_WIDTH + 8),
     tMin: domain.min,
     tMax: domain.max,
     ticks: timeTicks(domain.min, domain.max),
@@ -130,8 +133,7 @@ function renderPanel(panel: Panel, frame: Frame, box: PanelFrame): string {
         `text-anchor="middle" fill="${TEXT_COLOUR}" font-style="italic">no measurements yet</text>`,
     );
   }
-  if (panel.lower !== null) parts.push(renderLimit("lower", panel.lower, frame, box));
-  if (panel.upper !== null) parts.push(renderLimit("upper", panel.upper, frame, box));
+  parts.push(...renderLimits(panel, frame, box));
   parts.push(...renderLine(panel.points, frame, box), renderMarkers(panel, frame, box));
   return `<g class="panel" data-metric="${escapeHtml(panel.metric)}">\n${parts.join("\n")}\n</g>`;
 }
@@ -167,18 +169,33 @@ function renderGrid(frame: Frame, box: PanelFrame): string {
   return `<g class="grid">\n${[...rows, ...columns, edges].join("\n")}\n</g>`;
 }
 
-/** A limit: a dashed line across the panel, labelled `lower limit 0.7` at its right end, on the side with room. */
-function renderLimit(which: "lower" | "upper", value: number, frame: Frame, box: PanelFrame): string {
-  const y = scaleY(box, value);
-  const above = which === "lower" ? y - box.top > 16 : box.bottom - y < 16;
-  const labelY = above ? y - 5 : y + 13;
-  return (
+/**
+ * The limits: dashed lines across the panel, each labelled `lower limit 0.7` in the margin on its right, where no
+ * data can cover the label; labels of limits closer than a line of text are moved apart.
+ */
+function renderLimits(panel: Panel, frame: Frame, box: PanelFrame): string[] {
+  const limits = (["lower", "upper"] as const).flatMap((which) => {
+    const value = which === "lower" ? panel.lower : panel.upper;
+    return value === null ? [] : [{ which, value, y: scaleY(box, value) }];
+  });
+  const labelY = limits.map((l) => l.y);
+  if (limits.length === 2 && Math.abs(labelY[0]! - labelY[1]!) < LIMIT_LABEL_GAP) {
+    const middle = (labelY[0]! + labelY[1]!) / 2;
+    labelY[0] = middle + LIMIT_LABEL_GAP / 2; // lower limit: the label below
+    labelY[1] = middle - LIMIT_LABEL_GAP / 2;
+  }
+  return limits.map(({ which, value, y }, i) =>
     `<g class="limit" data-limit="${which}" data-value="${escapeHtml(formatTick(value))}">` +
     `<line x1="${px(frame.plotLeft)}" y1="${px(y)}" x2="${px(frame.plotRight)}" y2="${px(y)}" stroke="currentColor" stroke-opacity="0.7" ` +
     `stroke-width="1.5" stroke-dasharray="6 4"/>` +
-    `<text x="${px(frame.plotRight - 4)}" y="${px(labelY)}" text-anchor="end" fill="${TEXT_COLOUR}">${which} limit ${escapeHtml(formatValue(value))}</text>` +
-    `</g>`
+    `<text x="${px(frame.plotRight + 6)}" y="${px(labelY[i]!)}" dy="0.35em" fill="${TEXT_COLOUR}">${escapeHtml(limitLabel(which, value))}</text>` +
+    `</g>`,
   );
+}
+
+/** `lower limit 0.7`; empty without a limit. */
+function limitLabel(which: "lower" | "upper", value: number | null): string {
+  return value === null ? "" : `${which} limit ${formatValue(value)}`;
 }
 
 /** The line through consecutive values; a null ends a run, and a run of one point is left to its marker. */
@@ -195,7 +212,8 @@ function renderLine(points: PanelPoint[], frame: Frame, box: PanelFrame): string
 
 /** A circle per measurement and a ringed diamond per violation, each with its time and value on hover. */
 function renderMarkers(panel: Panel, frame: Frame, box: PanelFrame): string {
-  const radius = panel.measured > DENSE_POINTS ? 1.6 : 3;
+  const dense = panel.measured > DENSE_POINTS;
+  const radius = dense ? 1.3 : 3;
   const normal: string[] = [];
   const violations: string[] = [];
   for (const point of panel.points) {
@@ -203,16 +221,17 @@ function renderMarkers(panel: Panel, frame: Frame, box: PanelFrame): string {
     const x = scaleX(frame, point.t);
     const y = scaleY(box, point.value);
     const hover = `<title>${escapeHtml(`${formatUtc(point.t)}: ${formatValue(point.value)}`)}</title>`;
-    if (point.violation) violations.push(`<g class="violation">${violationMarker(x, y)}${hover}</g>`);
+    if (point.violation) violations.push(`<g class="violation">${violationMarker(x, y, dense ? 0.6 : 1)}${hover}</g>`);
     else normal.push(`<circle class="point" cx="${px(x)}" cy="${px(y)}" r="${radius}">${hover}</circle>`);
   }
   return `<g class="points" fill="${LINE_COLOUR}">\n${[...normal, ...violations].join("\n")}\n</g>`;
 }
 
-function violationMarker(x: number, y: number): string {
-  const r = 4.5;
+/** A diamond in a ring, `scale` times the usual size (smaller where points crowd). */
+function violationMarker(x: number, y: number, scale = 1): string {
+  const r = 4.5 * scale;
   return (
-    `<circle cx="${px(x)}" cy="${px(y)}" r="7" fill="none" stroke="${VIOLATION_COLOUR}" stroke-width="1.5"/>` +
+    `<circle cx="${px(x)}" cy="${px(y)}" r="${px(7 * scale)}" fill="none" stroke="${VIOLATION_COLOUR}" stroke-width="${px(1.5 * scale)}"/>` +
     `<path d="M${px(x)},${px(y - r)}L${px(x + r)},${px(y)}L${px(x)},${px(y + r)}L${px(x - r)},${px(y)}Z" fill="${VIOLATION_COLOUR}"/>`
   );
 }
