@@ -1,3 +1,4 @@
+import { AXIS, CHAR_WIDTH, GRID, PALETTE, TEXT_COLOUR, chartHtml, charCount, clamp, formatTick, formatValue, niceAxis, px, svgDocument, truncate as truncateTo, type Axis } from "./chart-kit";
 import { escapeHtml } from "./escape-html";
 
 /** A grouped measure to chart: what `SELECT g1[, g2], measure ... GROUP BY` returns. */
@@ -17,31 +18,19 @@ export interface BarChartInput {
   rows: unknown[][];
 }
 
-/*
- * Tableau 10: ten colours that stay distinguishable for the common colour-vision deficiencies, and read on light and
- * dark backgrounds alike. The chart has no background of its own: text and lines are `currentColor` (the notebook's
- * text colour, inherited as the HTML tables do), grid lines a translucent version of it.
- */
-const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 const WIDTH = 640;
 const PAD = 12;
 const BAR_HEIGHT = 20;
 const ROW_HEIGHT = 28;
 const LEGEND_ROW = 18;
 const SWATCH = 12;
-const CHAR_WIDTH = 6.6; // average advance of a 12px sans-serif glyph
 const AXIS_HEIGHT = 44; // tick labels and the measure caption under the bars
 const MAX_LABEL_CHARS = 24;
 const TEXT_BAR_CHARS = 40;
 /** Larger magnitudes are clamped so that sums and the axis stay finite. */
 const MAX_MAGNITUDE = 1e300;
-const TEXT_COLOUR = "currentColor";
-const GRID = `stroke="currentColor" stroke-opacity="0.15"`;
-const AXIS = `stroke="currentColor" stroke-opacity="0.6"`;
 /** Room a value label needs inside a segment, beyond its text. */
 const SEGMENT_LABEL_PADDING = 6;
-const WRAP = "margin: 0.5em 0; overflow-x: auto; color: inherit";
-const TITLE = "margin: 0 0 0.35em 0; font-size: 1.05em; font-weight: 600";
 
 interface Segment {
   /** Second group value ("" for a one-group chart). */
@@ -61,17 +50,11 @@ interface Bar {
   total: number;
 }
 
-interface ChartModel {
+interface BarModel {
   bars: Bar[];
   /** Legend entries (second group values, first-seen order); empty for a one-group chart. */
   keys: string[];
   stacked: boolean;
-}
-
-interface Axis {
-  min: number;
-  max: number;
-  ticks: number[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -98,7 +81,7 @@ export function renderBarChartSvg(input: BarChartInput): string {
   };
   const axisY = frame.barsTop + model.bars.length * ROW_HEIGHT;
   const height = axisY + AXIS_HEIGHT;
-  return svgDocument(input.title, height, [
+  return svgDocument(input.title, WIDTH, height, [
     ...legend.parts,
     renderGrid(frame, axisY, input.measure),
     ...model.bars.map((bar, i) => renderBar(bar, i, frame, model.stacked)),
@@ -107,7 +90,7 @@ export function renderBarChartSvg(input: BarChartInput): string {
 
 /** The chart for a notebook (`display.html`): a `<div>` with the escaped title as `<h3>` and the SVG. */
 export function renderBarChartHtml(input: BarChartInput): string {
-  return `<div style="${WRAP}">\n<h3 style="${TITLE}">${escapeHtml(input.title)}</h3>\n${renderBarChartSvg(input)}\n</div>`;
+  return chartHtml(input.title, renderBarChartSvg(input));
 }
 
 /**
@@ -133,7 +116,7 @@ export function renderBarChartText(input: BarChartInput): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Model
 
-function buildModel(input: BarChartInput): ChartModel {
+function buildModel(input: BarChartInput): BarModel {
   const depth = input.group.length;
   if (depth !== 1 && depth !== 2) throw new RangeError(`A bar chart needs 1 or 2 group columns, got ${depth}`);
   const stacked = depth === 2;
@@ -176,34 +159,6 @@ function measureValue(value: unknown): number {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Axis
-
-/**
- * Round tick values covering [lo, hi] (lo <= 0 <= hi) in at most 4 intervals, the step being 1, 2, 2.5 or 5 times a
- * power of ten.
- */
-function niceAxis(lo: number, hi: number): Axis {
-  if (lo === hi) hi = lo + 1;
-  const span = hi - lo;
-  let exponent = Math.floor(Math.log10(span / 4)) - 1;
-  for (let attempt = 0; attempt < 8; attempt++, exponent++) {
-    for (const multiple of [1, 2, 2.5, 5]) {
-      const step = multiple * 10 ** exponent;
-      const first = Math.floor(lo / step + 1e-9);
-      const last = Math.ceil(hi / step - 1e-9);
-      if (last - first <= 4) return axisFromSteps(first, last, step);
-    }
-  }
-  return { min: lo, max: hi, ticks: [lo, hi] };
-}
-
-function axisFromSteps(first: number, last: number, step: number): Axis {
-  const ticks: number[] = [];
-  for (let i = first; i <= last; i++) ticks.push(Number((i * step).toPrecision(12)));
-  return { min: ticks[0]!, max: ticks[ticks.length - 1]!, ticks };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // SVG
 
 interface Frame {
@@ -220,18 +175,9 @@ function scaleX(frame: Frame, value: number): number {
   return frame.plotLeft + ((value - min) / (max - min)) * (frame.plotRight - frame.plotLeft);
 }
 
-function svgDocument(title: string, height: number, parts: string[]): string {
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" ` +
-    `role="img" font-family="sans-serif" font-size="12" style="display: block; max-width: 100%; height: auto">\n` +
-    `<title>${escapeHtml(title)}</title>\n` +
-    `${parts.join("\n")}\n</svg>`
-  );
-}
-
 function renderEmptySvg(title: string): string {
   const height = 80;
-  return svgDocument(title, height, [
+  return svgDocument(title, WIDTH, height, [
     `<text x="${WIDTH / 2}" y="${height / 2}" dy="0.35em" text-anchor="middle" fill="${TEXT_COLOUR}" font-style="italic">No data</text>`,
   ]);
 }
@@ -347,33 +293,9 @@ function textBar(value: number, largest: number): string {
   return (value < 0 ? "░" : "█").repeat(length);
 }
 
-/** Integers as they are, other values with 2 decimals (3 significant digits below 1). */
-function formatValue(n: number): string {
-  if (Number.isInteger(n)) return String(n);
-  return String(Number(Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3)));
-}
-
-function formatTick(n: number): string {
-  return String(Number(n.toPrecision(12)));
-}
-
-/** At most `max` characters (code points), the last one "…" when cut. */
+/** At most 24 characters (or `max`), the last one "…" when cut. */
 function truncate(text: string, max = MAX_LABEL_CHARS): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
-}
-
-function charCount(text: string): number {
-  return Array.from(text).length;
-}
-
-/** Coordinates rounded to 2 decimals: short, stable markup. */
-function px(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, n));
+  return truncateTo(text, max);
 }
 
 /** The largest value, at least 0 (no spread: safe for any number of bars). */

@@ -6,13 +6,13 @@ import type { TableModel } from "./table-model";
  * Inline styles only (no classes, scripts or external resources), so the table looks the same in JupyterLab,
  * VS Code and an exported HTML file. Colours are inherited and greys are translucent: readable on light and dark themes.
  */
-const WRAP = "margin: 0.5em 0; overflow-x: auto; color: inherit";
-const TITLE = "margin: 0 0 0.35em 0; font-size: 1.05em; font-weight: 600";
-const TABLE = "border-collapse: collapse; font-size: 12px; color: inherit; background: transparent";
-const CELL = "border: 1px solid rgba(127, 127, 127, 0.35); padding: 3px 8px; text-align: left; vertical-align: top";
-const HEAD = `${CELL}; background: rgba(127, 127, 127, 0.12); font-weight: 600; white-space: nowrap`;
-const MONO = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
-const NOTE = "margin: 0.35em 0 0 0; font-size: 0.9em; opacity: 0.75";
+export const WRAP = "margin: 0.5em 0; overflow-x: auto; color: inherit";
+export const TITLE = "margin: 0 0 0.35em 0; font-size: 1.05em; font-weight: 600";
+export const TABLE = "border-collapse: collapse; font-size: 12px; color: inherit; background: transparent";
+export const CELL = "border: 1px solid rgba(127, 127, 127, 0.35); padding: 3px 8px; text-align: left; vertical-align: top";
+export const HEAD = `${CELL}; background: rgba(127, 127, 127, 0.12); font-weight: 600; white-space: nowrap`;
+export const MONO = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+export const NOTE = "margin: 0.35em 0 0 0; font-size: 0.9em; opacity: 0.75";
 const EMPTY = `${CELL}; opacity: 0.6; font-style: italic`;
 
 /** The table as a self-contained, fully escaped HTML fragment. */

@@ -7,3 +7,14 @@ export { getKernelDisplay, type DisplaySink } from "./kernel-display";
 export { showTable, showHtml, type LineSink, type ShowTableOptions } from "./show";
 export { SynchronousRunPrinter, h1Block, h2Block } from "./synchronous-run";
 export { renderBarChartSvg, renderBarChartHtml, renderBarChartText, type BarChartInput } from "./bar-chart";
+export { renderTimeSeriesChartSvg, renderTimeSeriesChartHtml } from "./time-series-chart";
+export { renderTimeSeriesChartText } from "./time-series-text";
+export type { TimeSeriesChartInput, TimeSeries, TimeSeriesPoint } from "./time-series-model";
+export {
+  renderConfusionMatrixHtml,
+  renderConfusionMatrixText,
+  confusionMatrixTable,
+  cellShade,
+  type ConfusionMatrixInput,
+} from "./confusion-matrix";
+export { renderChartHtml, renderChartText, type ChartModel } from "./chart";

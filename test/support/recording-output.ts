@@ -1,13 +1,23 @@
 import type { Output } from "../../src/data-mart/output";
-import type { BarChartInput, TableModel } from "../../src/display/index";
+import type { BarChartInput, ChartModel, ConfusionMatrixInput, TableModel, TimeSeriesChartInput } from "../../src/display/index";
 
 /** An Output that keeps what resources show, for assertions. */
 export class RecordingOutput implements Output {
   readonly tables: TableModel[] = [];
   readonly lines: string[] = [];
   readonly warnings: string[] = [];
+  /** Every chart, in the order shown. */
+  readonly allCharts: ChartModel[] = [];
+  /** The bar charts. */
   readonly charts: BarChartInput[] = [];
-  chart = (model: BarChartInput): void => void this.charts.push(model);
+  readonly timeSeriesCharts: TimeSeriesChartInput[] = [];
+  readonly confusionMatrices: ConfusionMatrixInput[] = [];
+  chart = (model: ChartModel): void => {
+    this.allCharts.push(model);
+    if (!("kind" in model)) this.charts.push(model);
+    else if (model.kind === "time_series") this.timeSeriesCharts.push(model);
+    else this.confusionMatrices.push(model);
+  };
   table = (model: TableModel): void => void this.tables.push(model);
   print = (line: string): void => void this.lines.push(line);
   warn = (line: string): void => void this.warnings.push(line);
