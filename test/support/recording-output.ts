@@ -6,15 +6,15 @@ export class RecordingOutput implements Output {
   readonly tables: TableModel[] = [];
   readonly lines: string[] = [];
   readonly warnings: string[] = [];
-  /** Every chart, in the order shown. */
-  readonly allCharts: ChartModel[] = [];
-  /** The bar charts. */
-  readonly charts: BarChartInput[] = [];
+  /** Every chart, of any kind, in the order shown. */
+  readonly charts: ChartModel[] = [];
+  /** The same charts by kind, typed. */
+  readonly barCharts: BarChartInput[] = [];
   readonly timeSeriesCharts: TimeSeriesChartInput[] = [];
   readonly confusionMatrices: ConfusionMatrixInput[] = [];
   chart = (model: ChartModel): void => {
-    this.allCharts.push(model);
-    if (!("kind" in model)) this.charts.push(model);
+    this.charts.push(model);
+    if (!("kind" in model)) this.barCharts.push(model);
     else if (model.kind === "time_series") this.timeSeriesCharts.push(model);
     else this.confusionMatrices.push(model);
   };

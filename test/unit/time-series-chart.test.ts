@@ -332,6 +332,6 @@ test("Output.chart takes every chart kind: consoleOutput prints each one's text,
 
   const recording = new RecordingOutput();
   for (const model of [quality, matrix, bars]) recording.chart(model);
-  assert.deepEqual(recording.allCharts, [quality, matrix, bars]);
-  assert.deepEqual([recording.charts, recording.timeSeriesCharts, recording.confusionMatrices], [[bars], [quality], [matrix]]);
+  assert.deepEqual(recording.charts, [quality, matrix, bars]);
+  assert.deepEqual([recording.barCharts, recording.timeSeriesCharts, recording.confusionMatrices], [[bars], [quality], [matrix]]);
 });
