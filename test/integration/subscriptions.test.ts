@@ -334,7 +334,7 @@ describe("payload analytics", () => {
     assert.equal(details.distribution!.values.reduce((sum, v) => sum + (v[1] as number), 0), all.length);
 
     await subscription.payload_logging.data_distribution.show_chart(run.id);
-    const chart = out.charts.at(-1)!;
+    const chart = out.barCharts.at(-1)!;
     assert.deepEqual(chart.group, ["prediction", "Sex"]);
     assert.equal(chart.rows.length, result.length);
   });

@@ -288,7 +288,7 @@ const creditRun: DataDistributionRun = {
 function recordingOutput(): Output & { charts: BarChartInput[]; tables: TableModel[] } {
   const charts: BarChartInput[] = [];
   const tables: TableModel[] = [];
-  return { charts, tables, chart: (c) => charts.push(c), table: (t) => tables.push(t), print: () => undefined, warn: () => undefined };
+  return { charts, tables, chart: (c) => charts.push(c as BarChartInput), table: (t) => tables.push(t), print: () => undefined, warn: () => undefined };
 }
 
 test("show_chart draws one chart per aggregation, each with its own title and measure", async () => {

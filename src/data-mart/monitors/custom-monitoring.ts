@@ -113,6 +113,8 @@ export class CustomMonitoring {
     await this.viewer.showTable(monitor_uid, limit, "monitoring.show_table()");
   }
 
+  async get_table_content(options: { monitor_uid: string; format: "python"; limit?: number }): Promise<{ fields: string[]; values: unknown[][] }>;
+  async get_table_content(options: { monitor_uid: string; format?: "objects" | "pandas"; limit?: number }): Promise<Record<string, unknown>[]>;
   async get_table_content(options: { monitor_uid: string; format?: "objects" | "pandas" | "python"; limit?: number }): Promise<Record<string, unknown>[] | { fields: string[]; values: unknown[][] }> {
     const { monitor_uid, format, limit } = requireMonitor(options, "monitoring.get_table_content()", ["format", "limit"]);
     await this.service.getMonitorDefinition(monitor_uid);

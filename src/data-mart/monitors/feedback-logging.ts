@@ -89,6 +89,8 @@ export class FeedbackLogging {
   }
 
   /** The newest rows: objects (default; `"pandas"` means the same), or `{fields, values}` with `format: "python"`. */
+  async get_table_content(options: { format: "python"; limit?: number }): Promise<{ fields: string[]; values: unknown[][] }>;
+  async get_table_content(options?: { format?: "objects" | "pandas"; limit?: number }): Promise<Record<string, unknown>[]>;
   async get_table_content(options: { format?: TableContentFormat; limit?: number } = {}): Promise<Record<string, unknown>[] | { fields: string[]; values: unknown[][] }> {
     const o = checkKeys(options, ["format", "limit"], "feedback_logging.get_table_content() options");
     const format = (o.format ?? "objects") as TableContentFormat;

@@ -92,6 +92,8 @@ export class QualityMonitoring {
     await this.viewer.showTable("quality", o.limit, `${SUBJECT}.show_table()`);
   }
 
+  async get_table_content(options: { format: "python"; limit?: number }): Promise<{ fields: string[]; values: unknown[][] }>;
+  async get_table_content(options?: { format?: "objects" | "pandas"; limit?: number }): Promise<Record<string, unknown>[]>;
   async get_table_content(options: { format?: "objects" | "pandas" | "python"; limit?: number } = {}): Promise<Record<string, unknown>[] | { fields: string[]; values: unknown[][] }> {
     const o = checkKeys(options, ["format", "limit"], `${SUBJECT}.get_table_content() options`);
     return this.viewer.tableContent("quality", o.format, o.limit, `${SUBJECT}.get_table_content()`);
