@@ -2,7 +2,7 @@
  * `npm run bench`: speed figures for the foundation. Each figure is a median over several runs; open times are
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
  * OPENSCALE_BENCH_ONLY=open stops after the client open figures; `node --import tsx bench/run.ts quality` runs only
- * the quality-metrics part.
+ * the quality-metrics part, `… monitoring` only feedback ingestion and the quality run.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -25,6 +25,7 @@ import type { Output } from "../src/data-mart/output";
 import { fillSpare, spareSettled } from "../src/store/pglite-spare";
 import { ingestionBench } from "./ingestion";
 import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
+import { monitoringBench } from "./monitoring";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
   if (process.argv[2] === "quality") {
     printRows(qualityMetricsRows(qualityMetricsBench()));
+    return;
+  }
+  if (process.argv[2] === "monitoring") {
+    printRows((await monitoringBench()).rows);
     return;
   }
 
@@ -186,6 +191,8 @@ async function main(): Promise<void> {
 
   // The quality monitor's math: one binary evaluation of 1M rows, next to scikit-learn on the same rows.
   rows.push(...qualityMetricsRows(qualityMetricsBench()));
+  // Feedback ingestion and a full quality run with its engine calls.
+  rows.push(...(await monitoringBench()).rows);
 
   printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });

@@ -41,10 +41,10 @@ function tutorialSections(prediction: string, nativeCall: string): [string, RegE
     ["scoring_endpoint;", [/request_headers/]],
     [nativeCall, [/\d+ ms/]],
     ["payload_logging.store(records_list)", [/stored_rows: 8, duplicate_rows: 0/]],
-    ["get_records_count()", [/Records in the payload table: 108/]],
+    ["payload_logging.get_records_count()", [/Records in the payload table: 108/]],
     ["payload_logging.show_table(", [/Payload_[0-9a-f-]+ \(binding_id=/, /Note: First 5 records were displayed/]],
     ["describe_table()", [/Description of Payload_/, /LoanAmount/, /75%/]],
-    ["print_table_schema()", [/Schema of Payload_/, new RegExp(column), /record-id/]],
+    ["payload_logging.print_table_schema()", [/Schema of Payload_/, new RegExp(column), /record-id/]],
     ["performance_monitoring.show_table();", [/PerformanceMetrics \(binding_id=/, /scoring_records/]],
     ['interval: "hour"', [/PerformanceMetrics per hour/, /p95_response_time/]],
     [`group: ["${prediction}", "Sex"]`, [/Waiting for end of data distribution run/, /Successfully finished run/]],
@@ -57,6 +57,9 @@ function tutorialSections(prediction: string, nativeCall: string): [string, RegE
 /** What each notebook must show, beyond running without error: cell source fragment → patterns its output matches. */
 const expectations: Record<string, [string, RegExp[]][]> = {
   "Custom ML engine.ipynb": [
+    ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
+    ["show_confusion_matrix", [/Confusion matrix for \(measurement_id=/, /actual \\ predicted/]],
+    ["monitoring.show_table({ monitor_uid", [/CustomMetrics/, /sensitivity/, /region: us-south/]],
     ["client.version", [/^\d+\.\d+\.\d+/m]],
     ["generateCreditRisk({", [/5000 rows, 20 features, label 'Risk'/, /<table/, /CheckingStatus/]],
     ["bindings.list()", [/<h3[^>]*>Service bindings<\/h3>|Service bindings/, /My custom engine/, /custom_machine_learning/]],
@@ -73,12 +76,16 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_assets();", [/credit-risk-linear-learner/, /scikit-learn_1\.1/, /credit-risk-web-service/, /iris/]],
   ],
   "Watson ML engine.ipynb": [
+    ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
+    ["show_confusion_matrix", [/Confusion matrix for \(measurement_id=/, /actual \\ predicted/]],
     ["bindings.list();", [/WML instance/, /watson_machine_learning/]],
     ["bindings.get_details()", [/apikey: '\*\*\*\*'/]],
     ["list_assets(", [/German credit risk model/, /scikit-learn_1\.1/]],
     ...tutorialSections("prediction", "identity/token"),
   ],
   "Azure ML Studio engine.ipynb": [
+    ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
+    ["show_confusion_matrix", [/Confusion matrix for \(measurement_id=/, /actual \\ predicted/]],
     ["bindings.list();", [/My Azure ML Studio engine/, /azure_machine_learning/]],
     ["bindings.get_details()", [/client_secret: '\*\*\*\*'/]],
     ["list_assets(", [/credit-risk-web-service/, /German credit risk \(Studio\)/]],
@@ -92,6 +99,8 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ...tutorialSections("Scored Labels", "input_data: {"),
   ],
   "SageMaker engine.ipynb": [
+    ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
+    ["show_confusion_matrix", [/Confusion matrix for \(measurement_id=/, /actual \\ predicted/]],
     ["bindings.list();", [/My SageMaker engine/, /sagemaker_machine_learning/]],
     ["bindings.get_details()", [/secret_access_key: '\*\*\*\*'/]],
     ["list_assets(", [/credit-risk-linear-learner/]],

@@ -126,4 +126,23 @@ describe("the same applicants on every engine", () => {
     const [row] = (await subscription.payload_logging.get_table_content({ limit: 1000 })).filter((r) => r.scoring_id === "classic-1");
     assert.deepEqual([row!["Scored Labels"], row!["Scored Probabilities"], row!.prediction_probability], ["No Risk", [0.914489, 0.085511], 0.914489]);
   });
+
+  test("the same feedback through all five engines gives the same stored quality measurement", async () => {
+    const feedback = generateCreditRisk({ rows: 1500, seed: 17 });
+    const fields = [...features, "Risk"];
+    const values = rowsOf(feedback).map((r) => fields.map((f) => r[f]));
+    const measured = new Map<string, unknown>();
+    for (const [name, { subscription }] of subscriptions) {
+      await subscription.quality_monitoring.enable({ threshold: 0.7, min_records: 100 });
+      await subscription.feedback_logging.store(values, { fields });
+      const run = await subscription.quality_monitoring.run({ background_mode: false });
+      assert.equal(run.status, "completed", `${name}: ${run.error?.message}`);
+      assert.equal(run.statistics?.engine_calls, 2, `${name}: 1,500 rows in two engine calls`);
+      const [sample] = await subscription.quality_monitoring.get_metrics();
+      measured.set(name, sample!.metrics.map((m) => [m.id, Number(m.value!.toPrecision(12)), m.lower_limit ?? null]));
+    }
+    const reference = measured.get("wml");
+    assert.equal((reference as unknown[]).length, 9);
+    for (const [name, metrics] of measured) assert.deepEqual(metrics, reference, `${name} measures what Watson ML measures`);
+  });
 });
