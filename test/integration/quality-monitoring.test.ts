@@ -15,6 +15,8 @@ import {
   CustomMachineLearningAsset,
   CustomMachineLearningInstance,
   generateCreditRisk,
+  generateIris,
+  multiclassMetrics,
   ProblemType,
   rowsOf,
   ValidationError,
@@ -192,5 +194,44 @@ describe("quality monitoring", () => {
     assert.deepEqual(evaluations.map((e) => e.status), ["failed", "failed", "failed", "completed", "failed"]);
     await assert.rejects(subscription.quality_monitoring.get_run_details("nope"), /No quality run with uid 'nope'/);
     await assert.rejects(subscription.quality_monitoring.show_confusion_matrix("nope"), /No measurement with uid 'nope'/);
+  });
+});
+
+describe("quality monitoring of a multiclass model", () => {
+  test("iris on the custom engine: accuracy and the weighted metrics of the engine's answers, a 3×3 matrix", async () => {
+    const iris = generateIris({ rows: 300, seed: 4 });
+    const irisClient = new APIClient({ in_memory: true }, new RecordingOutput());
+    try {
+      await irisClient.data_mart.setup();
+      const binding_uid = await irisClient.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
+      const irisSubscription = await irisClient.data_mart.subscriptions.add(
+        new CustomMachineLearningAsset({ source_uid: "iris", binding_uid, problem_type: ProblemType.MULTICLASS_CLASSIFICATION, label_column: "species", prediction_column: "prediction", probability_column: "probability", feature_columns: iris.feature_columns }),
+      );
+      const rows = rowsOf(iris);
+      const scored = await irisSubscription.score({ fields: iris.feature_columns, values: rows.map((r) => iris.feature_columns.map((f) => r[f])) });
+      await irisSubscription.quality_monitoring.enable({ threshold: 0.9, min_records: 100 });
+      await irisSubscription.feedback_logging.store(rows, { feedback_format: "dict" });
+      const run = await irisSubscription.quality_monitoring.run({ background_mode: false });
+      assert.equal(run.status, "completed", run.error?.message);
+      const classes = iris.labels;
+      const index = (label: unknown) => classes.indexOf(String(label));
+      const expected = multiclassMetrics({
+        actual: Int32Array.from(rows, (r) => index(r.species)),
+        predicted: Int32Array.from(scored.values, (v) => index(v[0])),
+        probabilities: Float64Array.from(scored.values.flatMap((v) => v[1] as number[])),
+        classCount: 3,
+        classLabels: classes,
+      });
+      const [sample] = await irisSubscription.quality_monitoring.get_metrics();
+      assert.deepEqual(sample!.metrics.map((m) => m.id), ["accuracy", "weighted_true_positive_rate", "weighted_false_positive_rate", "weighted_recall", "weighted_precision", "weighted_f_measure", "log_loss"]);
+      for (const m of sample!.metrics) assert.ok(Math.abs(m.value! - (expected.metrics as Record<string, number>)[m.id]!) < 1e-12, m.id);
+      assert.equal(sample!.metrics[0]!.lower_limit, 0.9, "the threshold limits accuracy");
+      const measurement = await irisSubscription.quality_monitoring.get_metrics().then((s) => s[0]!);
+      const full = await irisClient.data_mart.get_deployment_metrics();
+      assert.ok(full.deployment_metrics[0]!.metrics.some((m) => m.metric_type === "quality"));
+      assert.equal(measurement.measurement_id, run.measurement_id);
+    } finally {
+      await irisClient.close();
+    }
   });
 });
