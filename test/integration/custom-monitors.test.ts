@@ -4,12 +4,8 @@
  * defaults, violations, samples and SQL time series, deployment metrics, escaping of tag values.
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe } from "node:test";
 import {
-  APIClient,
   CustomMachineLearningAsset,
   CustomMachineLearningInstance,
   generateCreditRisk,
@@ -21,29 +17,14 @@ import {
   Tag,
   Threshold,
   ValidationError,
-  startLocalEngines,
-  type LocalEngines,
   type MeasurementHour,
   type MeasurementSample,
   type MonitorDefinition,
-  type Subscription,
 } from "../../src/index";
-import { RecordingOutput } from "../support/recording-output";
-import { startTestPostgres, type TestPostgres } from "../support/postgres";
+import { twoMarts } from "../support/two-marts";
 
 const credit = generateCreditRisk({ rows: 20, seed: 3 });
-interface Mart { name: string; client: APIClient; out: RecordingOutput; subscription: Subscription; monitor: MonitorDefinition }
-
-let engines: LocalEngines;
-let postgres: TestPostgres;
-const marts: Mart[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-custom-monitors-"));
-const schema = `custom_monitors_${process.pid}`;
-
-async function open(name: string, setup: (client: APIClient) => Promise<void>, options: ConstructorParameters<typeof APIClient>[0]): Promise<Mart> {
-  const out = new RecordingOutput();
-  const client = new APIClient(options, out);
-  await setup(client);
+const { each } = twoMarts("custom-monitors", async (client, engines) => {
   const binding_uid = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
   const subscription = await client.data_mart.subscriptions.add(
     new CustomMachineLearningAsset({ source_uid: "credit", binding_uid, label_column: "Risk", prediction_column: "prediction", probability_column: "probability", feature_columns: credit.feature_columns }),
@@ -53,30 +34,8 @@ async function open(name: string, setup: (client: APIClient) => Promise<void>, o
     metrics: [new Metric({ name: "sensitivity", lower_limit_default: 0.8 }), new Metric({ name: "specificity", lower_limit_default: 0.75, required: false })],
     tags: [new Tag({ name: "region", description: "where the model serves" })],
   });
-  return { name, client, out, subscription, monitor };
-}
-
-before(async () => {
-  engines = await startLocalEngines();
-  postgres = await startTestPostgres();
-  marts.push(await open("PGlite", (c) => c.data_mart.setup(), { in_memory: true }));
-  marts.push(await open(postgres.kind, (c) => c.data_mart.setup({ db_credentials: postgres.url, schema }), { data_dir: dataDir }));
+  return { subscription, monitor };
 });
-after(async () => {
-  for (const mart of marts) {
-    await mart.client.data_mart.delete({ background_mode: true }).catch(() => undefined);
-    await mart.client.close();
-  }
-  await engines.stop();
-  await postgres.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function each(name: string, body: (mart: Mart) => Promise<void>): void {
-  test(name, async () => {
-    for (const mart of marts) await body(mart).catch((error: Error) => assert.fail(`${mart.name}: ${error.stack}`));
-  });
-}
 
 describe("monitor definitions", () => {
   each("the built-in definitions are listed with v1's metric ids; a custom one gets its guid from its name", async ({ client, out, monitor }) => {

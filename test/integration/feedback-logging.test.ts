@@ -6,13 +6,11 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import pg from "pg";
-import { after, before, describe, test } from "node:test";
+import { describe } from "node:test";
 import {
-  APIClient,
   CustomMachineLearningAsset,
   CustomMachineLearningInstance,
   FeedbackFormat,
@@ -22,12 +20,8 @@ import {
   rowsOf,
   StateError,
   ValidationError,
-  startLocalEngines,
-  type LocalEngines,
-  type Subscription,
 } from "../../src/index";
-import { RecordingOutput } from "../support/recording-output";
-import { startTestPostgres, type TestPostgres } from "../support/postgres";
+import { twoMarts } from "../support/two-marts";
 
 const credit = generateCreditRisk({ rows: 30, seed: 5 });
 const features = credit.feature_columns;
@@ -37,45 +31,13 @@ const asText = objects.map((o) => fields.map((f) => String(o[f])));
 const csvCell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 const csv = (rows: Record<string, unknown>[], header = true) => `${header ? `${fields.join(",")}\n` : ""}${rows.map((o) => fields.map((f) => csvCell(o[f])).join(",")).join("\n")}\n`;
 
-interface Mart { name: string; client: APIClient; out: RecordingOutput; subscription: Subscription }
-let engines: LocalEngines;
-let postgres: TestPostgres;
-const marts: Mart[] = [];
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-feedback-"));
-const schema = `feedback_${process.pid}`;
-
-async function open(name: string, setup: (client: APIClient) => Promise<void>, options: ConstructorParameters<typeof APIClient>[0]): Promise<Mart> {
-  const out = new RecordingOutput();
-  const client = new APIClient(options, out);
-  await setup(client);
+const { each, postgres, schema, dataDir } = twoMarts("feedback", async (client, engines) => {
   const binding_uid = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
   const subscription = await client.data_mart.subscriptions.add(
     new CustomMachineLearningAsset({ source_uid: "credit", binding_uid, problem_type: ProblemType.BINARY_CLASSIFICATION, label_column: "Risk", prediction_column: "prediction", probability_column: "probability", feature_columns: features, categorical_columns: credit.categorical_columns }),
   );
-  return { name, client, out, subscription };
-}
-
-before(async () => {
-  engines = await startLocalEngines();
-  postgres = await startTestPostgres();
-  marts.push(await open("PGlite", (c) => c.data_mart.setup(), { in_memory: true }));
-  marts.push(await open(postgres.kind, (c) => c.data_mart.setup({ db_credentials: postgres.url, schema }), { data_dir: dataDir }));
+  return { subscription };
 });
-after(async () => {
-  for (const mart of marts) {
-    await mart.client.data_mart.delete({ background_mode: true }).catch(() => undefined);
-    await mart.client.close();
-  }
-  await engines.stop();
-  await postgres.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-function each(name: string, body: (mart: Mart) => Promise<void>): void {
-  test(name, async () => {
-    for (const mart of marts) await body(mart).catch((error: Error) => assert.fail(`${mart.name}: ${error.stack}`));
-  });
-}
 
 const sorted = (rows: Record<string, unknown>[]) => rows.map(({ record_timestamp: _, ...r }) => JSON.stringify(r)).sort();
 
@@ -179,7 +141,7 @@ describe("feedback logging", () => {
   each("the feedback table goes with its subscription", async ({ name, client, subscription }) => {
     const table = `Feedback_${subscription.uid}`;
     const present = async () => {
-      const db = new pg.Client({ connectionString: postgres.url });
+      const db = new pg.Client({ connectionString: postgres().url });
       await db.connect();
       try {
         const [row] = (await db.query("SELECT to_regclass($1) IS NOT NULL AS present", [`"${schema}"."${table}"`])).rows as { present: boolean }[];
