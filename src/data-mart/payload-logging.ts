@@ -6,10 +6,8 @@ import { DataDistribution } from "./data-distribution";
 import type { Output } from "./output";
 import { PayloadRecord } from "./payload-record";
 import type { SubscriptionRef } from "./subscription-ref";
-import { checkKeys, checkLimit, toObjects } from "./table-options";
+import { checkKeys, checkLimit, readPages, toObjects } from "./table-options";
 
-/** Rows per read of the payload table. */
-const PAGE = 5000;
 
 /** Rows as objects (a dataframe's rows), or the v1 `python` format `{fields, values}`. */
 export type TableContentFormat = "objects" | "pandas" | "python";
@@ -120,14 +118,7 @@ export class PayloadLogging {
       throw new ValidationError("payload_logging.get_table_content() options", [{ path: "format", message: `Unsupported format chosen: '${String(format)}'. Use 'objects' (rows as objects; 'pandas' is the same) or 'python' ({fields, values})` }]);
     }
     const limit = checkLimit(o.limit, "payload_logging.get_table_content() options") ?? 1000;
-    const page = { fields: [] as string[], values: [] as unknown[][] };
-    // Read in pages, as the v1 SDK did, so any limit works within the service's page size.
-    while (page.values.length < limit) {
-      const next = await this.service.getScoringTransactions({ subscription_id: this.subscription.uid, limit: Math.min(PAGE, limit - page.values.length), offset: page.values.length });
-      page.fields = next.fields;
-      page.values.push(...next.values);
-      if (next.values.length < PAGE) break;
-    }
+    const page = await readPages(limit, (p) => this.service.getScoringTransactions({ subscription_id: this.subscription.uid, ...p }));
     return format === "python" ? page : toObjects(page.fields, page.values);
   }
 

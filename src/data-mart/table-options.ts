@@ -26,3 +26,18 @@ export function checkKeys(options: unknown, allowed: readonly string[], subject:
 export function toObjects(fields: readonly string[], values: readonly unknown[][]): Record<string, unknown>[] {
   return values.map((row) => Object.fromEntries(fields.map((f, i) => [f, row[i]])));
 }
+
+/** Rows per read when a table is read in pages. */
+const PAGE = 5000;
+
+/** Up to `limit` rows read in pages, as the v1 SDK did, so any limit works within the service's page size. */
+export async function readPages(limit: number, read: (page: { limit: number; offset: number }) => Promise<{ fields: string[]; values: unknown[][] }>): Promise<{ fields: string[]; values: unknown[][] }> {
+  const page = { fields: [] as string[], values: [] as unknown[][] };
+  while (page.values.length < limit) {
+    const next = await read({ limit: Math.min(PAGE, limit - page.values.length), offset: page.values.length });
+    page.fields = next.fields;
+    page.values.push(...next.values);
+    if (next.values.length < PAGE) break;
+  }
+  return page;
+}

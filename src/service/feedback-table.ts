@@ -70,7 +70,10 @@ async function exists(db: Queryable, row: SubscriptionRow): Promise<boolean> {
 }
 
 export async function feedbackCount(db: Queryable, row: SubscriptionRow): Promise<number> {
-  if (!(await exists(db, row))) return 0;
+  return (await exists(db, row)) ? countRows(db, row) : 0;
+}
+
+async function countRows(db: Queryable, row: SubscriptionRow): Promise<number> {
   const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteName(feedbackTableName(row.guid))}`);
   return r?.n ?? 0;
 }
@@ -102,8 +105,9 @@ export async function* feedbackBatches(db: Queryable, row: SubscriptionRow, opti
 
 /** Newest rows first (the last stored first), `limit` from `offset`. */
 export async function readFeedback(db: Queryable, row: SubscriptionRow, options: { limit: number; offset: number; include_total_count?: boolean }): Promise<{ fields: string[]; values: unknown[][]; total_count?: number }> {
-  const total = options.include_total_count ? { total_count: await feedbackCount(db, row) } : {};
-  if (!(await exists(db, row))) return { fields: row.payload_schema && row.asset_properties.label_column ? feedbackSchema(row).map((f) => f.name) : [], values: [], ...total };
+  const present = await exists(db, row);
+  const total = options.include_total_count ? { total_count: present ? await countRows(db, row) : 0 } : {};
+  if (!present) return { fields: row.payload_schema && row.asset_properties.label_column ? feedbackSchema(row).map((f) => f.name) : [], values: [], ...total };
   const schema = feedbackSchema(row);
   const fields = schema.map((f) => f.name);
   const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${quoteName(feedbackTableName(row.guid))} ORDER BY record_id DESC LIMIT $1 OFFSET $2`, [options.limit, options.offset]);

@@ -44,9 +44,16 @@ export async function writeFeedback(tx: Queryable, row: SubscriptionRow, request
   const buffer: unknown[][] = columns.map(() => []);
   let stored = 0;
   let seen = 0;
+  // Where each column stands in a row of values; worked out again only when the field list changes (a CSV header).
+  let positionsOf: string[] | undefined;
+  let positions: number[] = [];
   for await (const item of source.rows) {
     seen++;
     const values = "values" in item ? item.values : undefined;
+    if (positionsOf !== source.fields) {
+      positionsOf = source.fields;
+      positions = columns.map((column) => positionsOf!.indexOf(column.name));
+    }
     if (values && values.length !== source.fields.length) {
       issue(item.path, `has ${values.length} value${values.length === 1 ? "" : "s"} for ${source.fields.length} fields (${source.fields.join(", ")})`);
       continue;
@@ -59,7 +66,7 @@ export async function writeFeedback(tx: Queryable, row: SubscriptionRow, request
       for (const key of Object.keys(item.object)) if (!names.includes(key)) issue(`${item.path}.${key}`, unknownColumn(key, columns));
     }
     const converted = columns.map((column, c) => {
-      const value = values ? values[source.fields.indexOf(column.name)] : (item as { object: Record<string, unknown> }).object[column.name];
+      const value = values ? values[positions[c]!] : (item as { object: Record<string, unknown> }).object[column.name];
       const out = toColumnValue(column, value === "" && column.type !== "string" ? null : value);
       if (out instanceof ColumnMismatch) {
         issue(`${item.path}.${column.name}`, c === columns.length - 1 && (value === null || value === undefined) ? "is missing: the label (the true answer) is required" : out.message);

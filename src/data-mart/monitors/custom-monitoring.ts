@@ -141,7 +141,8 @@ export class CustomMonitoring {
 
 /** The options with their `monitor_uid` checked; `allowed` lists the other keys (undefined: any, as enable's parameters). */
 function requireMonitor(options: unknown, subject: string, allowed?: string[]): Record<string, unknown> & { monitor_uid: string } {
-  const o = allowed ? checkKeys(options, ["monitor_uid", ...allowed], `${subject} options`) : checkKeys(options, Object.keys((options as object) ?? {}), `${subject} options`);
+  // enable() takes the monitor's parameters beside monitor_uid, so its keys are checked by the service instead.
+  const o = checkKeys(options, allowed ? ["monitor_uid", ...allowed] : Object.keys(options ?? {}), `${subject} options`);
   if (typeof o.monitor_uid !== "string" || o.monitor_uid.trim() === "") {
     throw new ValidationError(`${subject} options`, [{ path: "monitor_uid", message: "expected the monitor's uid, e.g. my_monitor.metadata.guid (see client.data_mart.monitors.list())" }]);
   }

@@ -8,9 +8,8 @@ import { DataDistribution } from "../data-distribution";
 import type { Output } from "../output";
 import type { TableContentFormat } from "../payload-logging";
 import type { SubscriptionRef } from "../subscription-ref";
-import { checkKeys, checkLimit, toObjects } from "../table-options";
+import { checkKeys, checkLimit, readPages, toObjects } from "../table-options";
 
-const PAGE = 5000;
 const FORMATS = ["wml", "dict", "csv"] as const;
 
 /** Options of `feedback_logging.store()`, as in v1. */
@@ -98,13 +97,7 @@ export class FeedbackLogging {
       throw new ValidationError("feedback_logging.get_table_content() options", [{ path: "format", message: `Unsupported format chosen: '${String(format)}'. Use 'objects' (rows as objects; 'pandas' is the same) or 'python' ({fields, values})` }]);
     }
     const limit = checkLimit(o.limit, "feedback_logging.get_table_content() options") ?? 1000;
-    const page = { fields: [] as string[], values: [] as unknown[][] };
-    while (page.values.length < limit) {
-      const next = await this.service.getFeedbackPayloads(this.subscription.uid, { limit: Math.min(PAGE, limit - page.values.length), offset: page.values.length });
-      page.fields = next.fields;
-      page.values.push(...next.values);
-      if (next.values.length < PAGE) break;
-    }
+    const page = await readPages(limit, (p) => this.service.getFeedbackPayloads(this.subscription.uid, p));
     return format === "python" ? page : toObjects(page.fields, page.values);
   }
 

@@ -58,8 +58,22 @@ export async function writeMeasurement(tx: Queryable, m: NewMeasurement): Promis
     });
     await tx.query(`INSERT INTO measurement_values (measurement_id, position, metric_id, value, lower_limit, upper_limit, violated) VALUES ${rows.join(", ")}`, params);
   }
-  const [stored] = await readSamples(tx, { measurement_id: id, with_sources: true });
-  return stored!;
+  // What was written, as readSamples would read it back (no second round trip).
+  return {
+    measurement_id: id,
+    monitor_definition_id: m.monitor_definition_id,
+    ts: new Date(ts).toISOString(),
+    binding_id: m.subscription.binding_guid,
+    subscription_id: m.subscription.guid,
+    asset_id: m.subscription.asset.asset_id,
+    deployment_id: m.deployment_id,
+    ...(m.run_id ? { run_id: m.run_id } : {}),
+    ...(m.process ? { process: m.process } : {}),
+    metrics: metrics.map((v) => ({ id: v.id, value: v.value, ...(v.lower_limit !== undefined ? { lower_limit: v.lower_limit } : {}), ...(v.upper_limit !== undefined ? { upper_limit: v.upper_limit } : {}) })),
+    tags: m.tags,
+    violations: metrics.filter((v) => breaks(v.value, v)).map((v) => v.id),
+    sources: m.sources ?? [],
+  };
 }
 
 export interface MeasurementQuery {

@@ -178,7 +178,11 @@ function classification(method: "binary" | "multiclass", labels: unknown[], pred
   const index = new Map(classes.map((c, i) => [c, i]));
   const unknownLabels = new Map<string, number[]>();
   labels.forEach((l, i) => {
-    if (!index.has(String(l))) unknownLabels.set(String(l), [...(unknownLabels.get(String(l)) ?? []), i + 1]);
+    const label = String(l);
+    if (index.has(label)) return;
+    const rows = unknownLabels.get(label);
+    if (rows) rows.push(i + 1);
+    else unknownLabels.set(label, [i + 1]);
   });
   if (unknownLabels.size) {
     const listed = [...unknownLabels].slice(0, 5).map(([l, rows]) => `'${l}' (feedback row${rows.length > 1 ? "s" : ""} ${rows.slice(0, 5).join(", ")}${rows.length > 5 ? ", …" : ""})`);
