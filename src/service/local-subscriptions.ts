@@ -53,7 +53,7 @@ export interface SubscriptionContext {
   dataMartId(): string;
   /** Throws NotFoundError when no such binding exists. */
   requireBinding(binding_uid: string): Promise<void>;
-  /** Throws StateError when the subscription has no feedback table yet. */
+  /** Throws StateError when the subscription has no feedback rows yet. */
   requireFeedback(row: SubscriptionRow): Promise<void>;
 }
 

@@ -179,11 +179,12 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
 export async function dropAll(store: Store): Promise<void> {
   await store.transaction(async (tx) => {
     const [{ present } = { present: false }] = await tx.query<{ present: boolean }>("SELECT to_regclass('subscriptions') IS NOT NULL AS present");
-    const payloadTables = present ? await tx.query<{ payload_table: string }>("SELECT payload_table FROM subscriptions") : [];
-    for (const { payload_table } of payloadTables) await tx.query(`DROP TABLE IF EXISTS ${quoteName(payload_table)}`);
-    // Feedback tables are named after their subscription (Feedback_<uid>), as payload tables are by default.
-    const feedbackTables = present ? await tx.query<{ guid: string }>("SELECT guid FROM subscriptions") : [];
-    for (const { guid } of feedbackTables) await tx.query(`DROP TABLE IF EXISTS ${quoteName(`Feedback_${guid}`)}`);
+    const subscriptions = present ? await tx.query<{ guid: string; payload_table: string }>("SELECT guid, payload_table FROM subscriptions") : [];
+    for (const { guid, payload_table } of subscriptions) {
+      await tx.query(`DROP TABLE IF EXISTS ${quoteName(payload_table)}`);
+      // Feedback tables are named after their subscription (Feedback_<uid>; ../service/feedback-table.ts).
+      await tx.query(`DROP TABLE IF EXISTS ${quoteName(`Feedback_${guid}`)}`);
+    }
     for (const table of TABLES) await tx.query(`DROP TABLE IF EXISTS ${table} CASCADE`);
   });
 }
