@@ -18,6 +18,9 @@ export type { FeedbackPayloadOutcome, FeedbackPayloadRequest } from "./service/f
 export { QualityMonitoring } from "./data-mart/monitors/quality-monitoring";
 export { CustomMonitoring } from "./data-mart/monitors/custom-monitoring";
 export { Metric, Tag, Threshold, MeasurementRecord } from "./data-mart/monitors/supporting-classes";
+export { Feature, type FeatureOptions } from "./data-mart/monitors/feature";
+export type { FairnessEnableOptions } from "./data-mart/monitors/fairness-monitoring";
+export type { FairnessSample } from "./data-mart/monitors/fairness-viewer";
 export type { MeasurementQueryOptions } from "./data-mart/monitors/measurement-viewer";
 export type {
   MeasurementCreateRequest,
@@ -29,6 +32,9 @@ export type {
   MonitorDefinition,
   MonitorMetricDefinition,
   MonitorRun,
+  FairnessRun,
+  FairnessRunStatus,
+  DebiasedScoringOutcome,
   MonitorTagDefinition,
 } from "./service/monitor-resources";
 export { ProblemType, InputDataType, FeedbackFormat, MetricTypes, MetricsFormat } from "./enums";

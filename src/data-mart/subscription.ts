@@ -13,6 +13,7 @@ import { PayloadRecord } from "./payload-record";
 import { PerformanceMonitoring } from "./performance-monitoring";
 import { CustomMonitoring } from "./monitors/custom-monitoring";
 import { QualityMonitoring } from "./monitors/quality-monitoring";
+import { FairnessMonitoring } from "./monitors/fairness-monitoring";
 import { FeedbackLogging } from "./monitors/feedback-logging";
 import { checkKeys } from "./table-options";
 
@@ -53,6 +54,8 @@ export class Subscription {
   readonly payload_logging: PayloadLogging;
   readonly performance_monitoring: PerformanceMonitoring;
   readonly quality_monitoring: QualityMonitoring;
+  /** Disparate impact between groups, with perturbation, and debiased scoring. */
+  readonly fairness_monitoring: FairnessMonitoring;
   /** Labelled rows the quality monitor compares the model's answers with. */
   readonly feedback_logging: FeedbackLogging;
   /** Custom monitors (client.data_mart.monitors.add) on this subscription. */
@@ -71,6 +74,7 @@ export class Subscription {
     this.payload_logging = new PayloadLogging(service, output, this);
     this.performance_monitoring = new PerformanceMonitoring(service, output, this);
     this.quality_monitoring = new QualityMonitoring(service, output, this);
+    this.fairness_monitoring = new FairnessMonitoring(service, output, this);
     this.feedback_logging = new FeedbackLogging(service, output, this);
     this.monitoring = new CustomMonitoring(service, output, this);
   }

@@ -12,12 +12,14 @@ export async function waitForRun<R extends { status: string; error?: { message: 
   print: (text: string) => void,
   read: () => Promise<R>,
   timeoutMs = RUN_TIMEOUT_MS,
+  /** The status strings of the run's kind (v1 fairness runs say RUNNING and FINISHED). */
+  states: { running: string; success: string } = { running: "running", success: "completed" },
 ): Promise<R> {
   const printer = new SynchronousRunPrinter(title, print);
   printer.start();
   const started = Date.now();
   let details = await read();
-  for (let delay = 20; details.status === "running"; delay = Math.min(delay * 2, 1000)) {
+  for (let delay = 20; details.status === states.running; delay = Math.min(delay * 2, 1000)) {
     printer.state(details.status);
     if (Date.now() - started > timeoutMs) {
       printer.failure("Run timed out", `The run didn't finished within ${timeoutMs / 1000}s.`);
@@ -27,7 +29,7 @@ export async function waitForRun<R extends { status: string; error?: { message: 
     details = await read();
   }
   printer.state(details.status);
-  if (details.status === "completed") printer.success("Successfully finished run");
+  if (details.status === states.success) printer.success("Successfully finished run");
   else printer.failure(`Run failed with status: ${details.status}`, `Reason: ${details.error?.message ?? "unknown"}`);
   return details;
 }

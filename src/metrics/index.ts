@@ -14,3 +14,5 @@ export type { MulticlassInput, MulticlassMetricId, MulticlassMetrics } from "./m
 export { REGRESSION_METRIC_IDS, regressionMetrics } from "./regression";
 export type { RegressionInput, RegressionMetricId, RegressionMetrics } from "./regression";
 export { DESCRIBE_STATISTICS, describeNumbers } from "./describe";
+export { FAVOURABLE, NO_GROUP, OTHER_OUTCOME, UNFAVOURABLE, featureFairness } from "./fairness";
+export type { FairnessInput, FeatureFairness, GroupRate, MonitoredRate } from "./fairness";

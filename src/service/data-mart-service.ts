@@ -36,6 +36,8 @@ import type {
   MonitorDefinitionCreateOutcome,
   MonitorDefinitionCreateRequest,
   MonitorRun,
+  FairnessRun,
+  DebiasedScoringOutcome,
 } from "./monitor-resources";
 
 /**
@@ -139,6 +141,15 @@ export interface DataMartService {
   getQualityEvaluation(subscription_uid: string, run_id: string): Promise<MonitorRun>;
   /** GET …/subscriptions/{s}/evaluations: newest first. */
   listQualityEvaluations(subscription_uid: string): Promise<{ evaluations: MonitorRun[] }>;
+
+  /** POST /v1/fairness_monitoring/{s}/runs: checked at once, computed in the background; poll the run. */
+  createFairnessRun(subscription_uid: string): Promise<FairnessRun>;
+  /** The run's status (v1 `last_run_status`: RUNNING, FINISHED, FINISHED WITH ERRORS with `last_run_info_code`). */
+  getFairnessRun(subscription_uid: string, run_id: string): Promise<FairnessRun>;
+  /** GET /v1/fairness_monitoring?asset_id={s}&…: newest first. */
+  listFairnessRuns(subscription_uid: string): Promise<{ runs: FairnessRun[] }>;
+  /** POST …/subscriptions/{s}/deployments/{d}/online: scored with debiasing; logged with the debiased columns when payload logging is on. */
+  debiasedScoring(subscription_uid: string, payload: FieldsValues, deployment_id?: string): Promise<DebiasedScoringOutcome>;
 
   /** Releases the database connection. The service reopens it on the next call. */
   close(): Promise<void>;

@@ -21,6 +21,8 @@ import type {
   MonitorDefinitionCreateOutcome,
   MonitorDefinitionCreateRequest,
   MonitorRun,
+  FairnessRun,
+  DebiasedScoringOutcome,
 } from "./monitor-resources";
 import { iso, openBindingSecrets, sealBindingSecrets, sealClearBindings, toBindingResource as toResource, type BindingRow } from "./binding-credentials";
 import type { DataMartService } from "./data-mart-service";
@@ -99,6 +101,7 @@ export class LocalDataMartService implements DataMartService {
       dataMartId: () => this.pointerId(),
       subscriptionRow: (uid) => this.#subscriptions.row(uid),
       score: (binding_uid, deployment_id, payload) => this.scoreDeployment(binding_uid, deployment_id, payload),
+      storePayloads: (records) => this.#subscriptions.storePayloads(records),
     });
   }
 
@@ -326,6 +329,19 @@ export class LocalDataMartService implements DataMartService {
   }
   listQualityEvaluations(subscription_uid: string): Promise<{ evaluations: MonitorRun[] }> {
     return this.#monitors.listEvaluations(subscription_uid);
+  }
+
+  createFairnessRun(subscription_uid: string): Promise<FairnessRun> {
+    return this.#monitors.fairness.createRun(subscription_uid);
+  }
+  getFairnessRun(subscription_uid: string, run_id: string): Promise<FairnessRun> {
+    return this.#monitors.fairness.getRun(subscription_uid, run_id);
+  }
+  listFairnessRuns(subscription_uid: string): Promise<{ runs: FairnessRun[] }> {
+    return this.#monitors.fairness.listRuns(subscription_uid);
+  }
+  debiasedScoring(subscription_uid: string, payload: FieldsValues, deployment_id?: string): Promise<DebiasedScoringOutcome> {
+    return this.#monitors.fairness.debias(subscription_uid, payload, deployment_id);
   }
 
   async close(): Promise<void> {

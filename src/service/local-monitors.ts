@@ -20,7 +20,8 @@ import type {
   MonitorDefinitionCreateRequest,
   MonitorRun,
 } from "./monitor-resources";
-import type { DeploymentMetrics, MetricsQuery } from "./resources";
+import { LocalFairness } from "./local-fairness";
+import type { DeploymentMetrics, MetricsQuery, ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { DEFINITION_IDS, MONITORS, setConfiguration, type SubscriptionRow } from "./subscription-rows";
 
 export interface MonitorContext {
@@ -28,14 +29,19 @@ export interface MonitorContext {
   dataMartId(): string;
   subscriptionRow(subscription_uid: string): Promise<SubscriptionRow>;
   score(binding_uid: string, deployment_id: string, payload: FieldsValues): Promise<FieldsValues>;
+  storePayloads(records: ScoringPayloadRecord[]): Promise<ScoringPayloadOutcome>;
 }
 
 const MODEL_TYPES = ["original", "all", "recommended"];
 
 export class LocalMonitors {
   private readonly runs = new MonitorRuns();
+  /** Fairness configurations, runs and debiased scoring. */
+  readonly fairness: LocalFairness;
 
-  constructor(private readonly context: MonitorContext) {}
+  constructor(private readonly context: MonitorContext) {
+    this.fairness = new LocalFairness(context, this.runs);
+  }
 
   // ---- definitions -------------------------------------------------------------------------------------------
 
@@ -69,6 +75,7 @@ export class LocalMonitors {
     const row = await this.context.subscriptionRow(subscription_uid);
     const store = await this.context.store();
     const enabled = configuration?.enabled === true;
+    if (monitor === "fairness_monitoring") return this.fairness.configure(subscription_uid, enabled, configuration.parameters ?? {});
     if (monitor === "quality_monitoring") {
       const parameters = checkQualityConfiguration(row, enabled, configuration.parameters ?? {});
       await setConfiguration(store, row.guid, monitor, enabled, parameters);
@@ -152,6 +159,7 @@ export class LocalMonitors {
       ...(query.start !== undefined ? { start: query.start } : {}),
       ...(query.end !== undefined ? { end: query.end } : {}),
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(query.include_sources ? { with_sources: true } : {}),
     };
     return { metrics: format === "samples" ? await readSamples(store, q) : await readHours(store, q) };
   }

@@ -120,7 +120,8 @@ export class LocalSubscriptions {
         [guid, binding_uid, JSON.stringify(valid.asset), JSON.stringify(stripSchemas(valid.asset_properties)), JSON.stringify(valid.deployments), payloadTableName(guid)],
       );
       for (const monitor of MONITORS) {
-        const given = valid.configurations?.[monitor];
+        // A fairness configuration names columns and classes checked when it is enabled: it is not imported unchecked.
+        const given = monitor === "fairness_monitoring" ? undefined : valid.configurations?.[monitor];
         await setConfiguration(tx, guid, monitor, given?.enabled ?? false, given?.parameters ?? {});
       }
       return { created: true, subscription: toSubscriptionResource(row!, await configurationRows(tx, [guid]), this.context.dataMartId()) };

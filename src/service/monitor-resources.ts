@@ -135,3 +135,23 @@ export interface MonitorRun {
   statistics?: Record<string, number>;
   error?: { message: string };
 }
+
+/** A fairness run's state, as v1 spells it (`entity.parameters.last_run_status`). */
+export type FairnessRunStatus = "RUNNING" | "FINISHED" | "FINISHED WITH ERRORS";
+
+/** POST /v1/fairness_monitoring/{s}/runs and its status: a monitor run with v1's fairness status strings. */
+export interface FairnessRun extends Omit<MonitorRun, "status"> {
+  status: FairnessRunStatus;
+  /** Why a run ended FINISHED WITH ERRORS (v1 `last_run_info_code`). */
+  last_run_info_code?: string;
+}
+
+/** POST …/subscriptions/{s}/deployments/{d}/online: the engine's answer with the debiased columns, as logged. */
+export interface DebiasedScoringOutcome {
+  fields: string[];
+  values: unknown[][];
+  /** The payload record's id when the rows were logged (payload logging on). */
+  scoring_id?: string;
+  /** Rows whose outcome the monitored attributes alone changed: their debiased answer is the reference group's. */
+  debiased_rows: number;
+}

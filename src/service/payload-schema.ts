@@ -81,6 +81,8 @@ export function completeSchema(roles: ColumnRoles, request: { fields: string[]; 
 function outputRole(name: string, roles: ColumnRoles): string {
   if (name === roles.prediction_field) return "prediction";
   if (roles.probability_fields?.includes(name)) return "probability";
+  if (name === "debiased_prediction") return "debiased-prediction";
+  if (name === "debiased_probability") return "debiased-probability";
   return "meta-field";
 }
 

@@ -126,7 +126,7 @@ export interface SubscriptionDeployment {
 }
 
 /** The monitors a subscription always has a configuration for; custom monitors are named by their definition's guid. */
-export type MonitorName = "payload_logging" | "performance_monitoring" | "quality_monitoring";
+export type MonitorName = "payload_logging" | "performance_monitoring" | "quality_monitoring" | "fairness_monitoring";
 
 export interface MonitorConfiguration {
   enabled: boolean;
@@ -266,6 +266,8 @@ export interface MetricsQuery {
   start?: string;
   end?: string;
   limit?: number;
+  /** Samples carry their sources (a fairness measurement's per-group figures, a confusion matrix). */
+  include_sources?: boolean;
 }
 
 /** GET /v1/data_marts/{dm}/deployment_metrics: the latest figures of each watched deployment. */

@@ -61,7 +61,7 @@ export class MeasurementViewer {
   ) {}
 
   /** Samples (default: one per measurement, newest first) or `time_series` (per hour and metric, aggregated in the database). */
-  async metrics(monitor: string, options: MeasurementQueryOptions | undefined, subject: string): Promise<MeasurementSample[] | MeasurementHour[]> {
+  async metrics(monitor: string, options: MeasurementQueryOptions | undefined, subject: string, include_sources = false): Promise<MeasurementSample[] | MeasurementHour[]> {
     const o = parseOrThrow(metricsQuery, options ?? {}, `${subject} options`);
     const { metrics } = await this.service.getMetrics({
       monitor_definition_id: monitor,
@@ -71,6 +71,7 @@ export class MeasurementViewer {
       ...(o.start_time !== undefined ? { start: o.start_time } : {}),
       ...(o.end_time !== undefined ? { end: o.end_time } : {}),
       ...(o.limit !== undefined ? { limit: o.limit } : {}),
+      ...(include_sources ? { include_sources } : {}),
     });
     return metrics as MeasurementSample[] | MeasurementHour[];
   }

@@ -50,6 +50,7 @@ export const BUILTIN_DEFINITIONS: readonly MonitorDefinition[] = [
     [{ id: "model_type", name: "model_type", description: "original, or the debiased model", required: false }],
   ),
   builtin("fairness", "Fairness Monitoring", "Disparate impact of the model's outcomes between groups", [builtinMetric("fairness_value", 0.8)]),
+  builtin("debiased_fairness", "Debiased Fairness", "Disparate impact of the debiased outcomes (each fairness run measures both)", [builtinMetric("fairness_value", 0.8)]),
   builtin("performance", "Performance Monitoring", "Scoring requests and records", [{ ...builtinMetric("record_count"), expected_direction: "increasing" }]),
   builtin("drift", "Drift Monitoring", "Drop in accuracy and change of the data since training", [
     { ...builtinMetric("drift_magnitude"), expected_direction: "decreasing" },
