@@ -5,8 +5,6 @@
  * middle) ending `failed` with the reason and no measurement.
  */
 import assert from "node:assert/strict";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
   APIClient,
@@ -27,6 +25,7 @@ import {
   type Subscription,
 } from "../../src/index";
 import type { ConfusionMatrixInput } from "../../src/display/index";
+import { startEngineProxy, type EngineProxy } from "../support/engine-proxy";
 import { RecordingOutput } from "../support/recording-output";
 
 const feedback = generateCreditRisk({ rows: 2500, seed: 21 });
@@ -50,35 +49,11 @@ let client: APIClient;
 let out: RecordingOutput;
 let subscription: Subscription;
 /** A custom engine in front of the local one: counts scoring calls, and fails or hangs on the call named. */
-let proxy: { url: string; calls: number; failOn?: number; mode?: "error" | "hang"; close(): Promise<void> };
-
-async function startProxy(target: string): Promise<typeof proxy> {
-  const state = { calls: 0 } as typeof proxy;
-  const hung: http.ServerResponse[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method === "POST") {
-      state.calls++;
-      if (state.failOn !== undefined && state.calls >= state.failOn) {
-        if (state.mode === "hang") return void hung.push(res);
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "model crashed" }));
-        return;
-      }
-    }
-    const answer = await fetch(`${target}${req.url}`, { method: req.method, headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" }, ...(req.method === "POST" ? { body: Buffer.concat(chunks) } : {}) });
-    const text = (await answer.text()).replaceAll(target, state.url);
-    res.writeHead(answer.status, { "content-type": "application/json" }).end(text);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((r) => { for (const h of hung) h.destroy(); server.close(() => r()); });
-  return state;
-}
+let proxy: EngineProxy;
 
 before(async () => {
   engines = await startLocalEngines();
-  proxy = await startProxy(engines.custom.url);
+  proxy = await startEngineProxy(engines.custom.url);
   out = new RecordingOutput();
   client = new APIClient({ in_memory: true, engine_timeout_ms: 1500, engine_retries: 0 }, out);
   await client.data_mart.setup();

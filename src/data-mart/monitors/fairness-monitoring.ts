@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { StateError, ValidationError } from "../../errors";
+import { ValidationError } from "../../errors";
 import type { FieldsValues } from "../../engines/adapter";
 import type { DataMartService } from "../../service/data-mart-service";
 import type { DebiasedScoringOutcome, FairnessRun } from "../../service/monitor-resources";
 import { featureSchema, type FairnessFeature } from "../../service/monitors/fairness-groups";
-import { fairnessTrainingDistributions, trainingDistributionsSchema, type TrainingRows } from "../../service/monitors/fairness-training";
+import { trainingDistributionsSchema, type TrainingRows } from "../../service/monitors/fairness-training";
 import type { MonitorConfiguration } from "../../service/resources";
 import { parseOrThrow } from "../../validation";
 import type { Output } from "../output";
@@ -64,15 +64,8 @@ export class FairnessMonitoring {
     const o = checkKeys(options, ENABLE_OPTIONS, `${SUBJECT}.enable() options`) as Partial<FairnessEnableOptions>;
     if (!Array.isArray(o.features)) throw new ValidationError(`${SUBJECT}.enable() options`, [{ path: "features", message: 'expected a list of Feature objects, e.g. [new Feature({ name: "Sex", majority: ["male"], minority: ["female"], threshold: 0.95 })]' }]);
     const features = o.features.map((f, i) => (f instanceof Feature ? f.to_json() : parseOrThrow(featureSchema, f, `${SUBJECT}.enable() options`, `features.${i}`)));
-    if (o.training_data !== undefined && o.training_data_statistics !== undefined) {
-      throw new ValidationError(`${SUBJECT}.enable() options`, [{ path: "training_data_statistics", message: "give training_data or training_data_statistics, not both" }]);
-    }
     let distributions: unknown;
-    if (o.training_data !== undefined) {
-      const label = (await this.service.getSubscription(this.subscription.uid)).entity.asset_properties.label_column;
-      if (!label) throw new StateError('Fairness monitoring needs the subscription\'s label column: set it first, `await subscription.update({ label_column: "Risk" })`.');
-      distributions = fairnessTrainingDistributions(o.training_data, features, label, `${SUBJECT}.enable() options`);
-    } else if (o.training_data_statistics !== undefined) {
+    if (o.training_data_statistics !== undefined) {
       distributions = parseOrThrow(statisticsSchema, o.training_data_statistics, `${SUBJECT}.enable() options`, "training_data_statistics").fairness_configuration.distributions;
     }
     return this.service.setMonitorConfiguration(this.subscription.uid, "fairness_monitoring", {
@@ -84,6 +77,7 @@ export class FairnessMonitoring {
         ...(o.min_records !== undefined ? { min_records: o.min_records } : {}),
         ...(o.deployment_uid !== undefined ? { deployment_id: o.deployment_uid } : {}),
         ...(distributions !== undefined ? { training_data_distributions: distributions } : {}),
+        ...(o.training_data !== undefined ? { training_data: o.training_data } : {}),
       },
     });
   }

@@ -9,7 +9,7 @@ import { StateError, ValidationError, type ValidationIssue } from "../../errors"
 import { parseOrThrow } from "../../validation";
 import { knownPayloadSchema, type SubscriptionRow } from "../subscription-rows";
 import { featureSchema, isRangeFeature, type FairnessFeature } from "./fairness-groups";
-import { trainingDistributionsSchema, type TrainingDistributions } from "./fairness-training";
+import { fairnessTrainingDistributions, trainingDistributionsSchema, type TrainingDistributions, type TrainingRows } from "./fairness-training";
 
 export const DEFAULT_FAIRNESS_MIN_RECORDS = 100;
 
@@ -22,6 +22,8 @@ const parametersSchema = z.strictObject({
   min_records: z.number({ error: "expected a whole number of payload rows" }).int("expected a whole number of payload rows").min(1, "expected 1 or more payload rows").optional(),
   deployment_id: z.string().optional(),
   training_data_distributions: trainingDistributionsSchema.optional(),
+  /** Training rows: their figures are computed here, once the features are known to be right, and only those are kept. */
+  training_data: z.unknown().optional(),
 });
 
 export type FairnessRequest = z.input<typeof parametersSchema>;
@@ -75,7 +77,7 @@ export function checkFairnessConfiguration(row: SubscriptionRow, input: Record<s
   if (repeated >= 0) issues.push({ path: `features[${repeated}].feature`, message: `'${features[repeated]!.feature}' is given twice: one Feature per column` });
   const both = p.favourable_class.filter((c) => p.unfavourable_class.includes(c));
   if (both.length) issues.push({ path: "unfavourable_classes", message: `${both.map((c) => `'${c}'`).join(", ")} ${both.length > 1 ? "are" : "is"} also favourable: a class is one or the other` });
-  const labels = new Set([...knownLabels, ...(p.training_data_distributions?.labels ?? [])]);
+  const labels = new Set([...knownLabels, ...(p.training_data_distributions?.labels ?? []), ...trainingLabels(p.training_data, label)]);
   if (labels.size) {
     for (const key of ["favourable_class", "unfavourable_class"] as const) {
       p[key].forEach((c, i) => {
@@ -89,16 +91,20 @@ export function checkFairnessConfiguration(row: SubscriptionRow, input: Record<s
   } else if (p.deployment_id === undefined && deployments.length !== 1) {
     issues.push({ path: "deployment_uid", message: `the subscription has ${deployments.length} deployments (${deployments.join(", ")}): name the one to monitor` });
   }
-  if (!p.training_data_distributions && !properties.training_data_reference) {
+  if (p.training_data !== undefined && p.training_data_distributions !== undefined) {
+    issues.push({ path: "training_data_statistics", message: "give training_data or training_data_statistics, not both" });
+  }
+  if (p.training_data === undefined && !p.training_data_distributions && !properties.training_data_reference) {
     issues.push({
       path: "training_data",
       message: "is needed: give training_data (the training rows), training_data_statistics, or subscribe with a training_data_reference",
     });
   }
-  const distributions = p.training_data_distributions;
+  if (issues.length) throw new ValidationError(SUBJECT, issues);
+  const distributions = p.training_data !== undefined ? fairnessTrainingDistributions(p.training_data as TrainingRows, features, label, SUBJECT) : p.training_data_distributions;
   if (distributions) {
     features.forEach((f, i) => {
-      if (!distributions.features[f.feature]) issues.push({ path: `features[${i}].feature`, message: `'${f.feature}' has no figures in the training data statistics: compute them with this feature` });
+      if (!distributions.features[f.feature] && columns.has(f.feature)) issues.push({ path: `features[${i}].feature`, message: `'${f.feature}' is not in the training data: give training rows (or statistics computed from rows) with this column` });
     });
   }
   if (issues.length) throw new ValidationError(SUBJECT, issues);
@@ -114,3 +120,11 @@ export function checkFairnessConfiguration(row: SubscriptionRow, input: Record<s
   };
 }
 
+/** The label values of training rows, when they hold the label column (their other problems are reported later). */
+function trainingLabels(rows: unknown, label: string): string[] {
+  if (Array.isArray(rows)) return rows.flatMap((r) => (r && typeof r === "object" && label in r ? [String((r as Record<string, unknown>)[label])] : []));
+  const table = rows as { fields?: unknown; values?: unknown } | undefined;
+  if (!table || !Array.isArray(table.fields) || !Array.isArray(table.values)) return [];
+  const i = table.fields.indexOf(label);
+  return i < 0 ? [] : table.values.flatMap((r) => (Array.isArray(r) ? [String(r[i])] : []));
+}

@@ -41,7 +41,7 @@ export type TrainingDistributions = z.output<typeof trainingDistributionsSchema>
 export type TrainingRows = { fields: string[]; values: unknown[][] } | Record<string, unknown>[];
 
 /** Columns of `rows`, by name, or a ValidationError naming what is missing. */
-export function trainingColumns(rows: TrainingRows, needed: readonly string[], subject: string): { count: number; column(name: string): unknown[] } {
+export function trainingColumns(rows: TrainingRows, needed: readonly string[], subject: string): { count: number; has(name: string): boolean; column(name: string): unknown[] } {
   const isTable = !Array.isArray(rows) && rows !== null && typeof rows === "object" && Array.isArray(rows.fields) && Array.isArray(rows.values);
   if (!isTable && !Array.isArray(rows)) throw new ValidationError(subject, [{ path: "training_data", message: "expected the training rows: a list of row objects, or {fields, values}" }]);
   const count = isTable ? (rows as { values: unknown[][] }).values.length : (rows as unknown[]).length;
@@ -53,6 +53,7 @@ export function trainingColumns(rows: TrainingRows, needed: readonly string[], s
   }
   return {
     count,
+    has: (name) => fields.includes(name),
     column(name) {
       if (isTable) {
         const i = (rows as { fields: string[] }).fields.indexOf(name);
@@ -65,7 +66,9 @@ export function trainingColumns(rows: TrainingRows, needed: readonly string[], s
 
 /** The training figures of each feature's groups, from the training rows (features and label columns). */
 export function fairnessTrainingDistributions(rows: TrainingRows, features: readonly (FairnessFeature & { type?: string })[], classLabel: string, subject: string): TrainingDistributions {
-  const table = trainingColumns(rows, [...features.map((f) => f.feature), classLabel], subject);
+  const table = trainingColumns(rows, [classLabel], subject);
+  // A feature missing from the rows gets no figures: enable then names it, with the subscription's columns in view.
+  features = features.filter((f) => table.has(f.feature));
   const labels = table.column(classLabel).map((l, i) => {
     if (l === null || l === undefined || l === "") throw new ValidationError(subject, [{ path: `training_data[${i}].${classLabel}`, message: "is missing: every training row needs its label" }]);
     return String(l);
