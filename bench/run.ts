@@ -2,7 +2,8 @@
  * `npm run bench`: speed figures for the foundation. Each figure is a median over several runs; open times are
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
  * OPENSCALE_BENCH_ONLY=open stops after the client open figures; `node --import tsx bench/run.ts quality` runs only
- * the quality-metrics part, `… monitoring` only feedback ingestion and the quality run.
+ * the quality-metrics part, `… monitoring` only feedback ingestion and the quality run, `… fairness` only the
+ * fairness run.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -26,6 +27,7 @@ import { fillSpare, spareSettled } from "../src/store/pglite-spare";
 import { ingestionBench } from "./ingestion";
 import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 import { monitoringBench } from "./monitoring";
+import { fairnessBench } from "./fairness";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
   if (process.argv[2] === "quality") {
     printRows(qualityMetricsRows(qualityMetricsBench()));
+    return;
+  }
+  if (process.argv[2] === "fairness") {
+    printRows(await fairnessBench());
     return;
   }
   if (process.argv[2] === "monitoring") {
@@ -193,6 +199,8 @@ async function main(): Promise<void> {
   rows.push(...qualityMetricsRows(qualityMetricsBench()));
   // Feedback ingestion and a full quality run with its engine calls.
   rows.push(...(await monitoringBench()).rows);
+  // A fairness run on 10k payload rows: time, engine calls, rows re-scored, our own compute time.
+  rows.push(...(await fairnessBench()));
 
   printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });

@@ -20,7 +20,7 @@ export { CustomMonitoring } from "./data-mart/monitors/custom-monitoring";
 export { Metric, Tag, Threshold, MeasurementRecord } from "./data-mart/monitors/supporting-classes";
 export { Feature, type FeatureOptions } from "./data-mart/monitors/feature";
 export type { FairnessEnableOptions } from "./data-mart/monitors/fairness-monitoring";
-export type { FairnessSample } from "./data-mart/monitors/fairness-viewer";
+export type { FairnessFeatureMetric, FairnessGroupEntry, FairnessSample } from "./data-mart/monitors/fairness-viewer";
 export type { MeasurementQueryOptions } from "./data-mart/monitors/measurement-viewer";
 export type {
   MeasurementCreateRequest,

@@ -54,6 +54,18 @@ function tutorialSections(prediction: string, nativeCall: string): [string, RegE
   ];
 }
 
+/** What the fairness cells of section 6 show: the monitor finds the local credit model's bias on Sex and Age, and debiasing. */
+const fairnessSection: [string, RegExp[]][] = [
+  ["fairness_monitoring.enable(", [/feature: 'Sex'/, /minority: \[ \[ 18, 25 \] \]/]],
+  ["more_applicants", [/Number of records in payload table: 508/]],
+  ["fairness_monitoring.run(", [/Counting bias for deployment_uid=/, /Successfully finished run/]],
+  ["fairness_monitoring.show_table();", [/FairnessMetrics \(binding_id=/, /female/, /\[18, 25\]/, /fairness_biased/]],
+  ["fairness_monitoring.show_chart()", [/<svg/, /lower limit 0\.95/, /Favourable outcomes per group/, /Sex=female \(biased\)/, /Age=\[18, 25\] \(biased\)/]],
+  ["fairness_monitoring.get_metrics()", [/200 payload rows and 400 perturbed rows analysed/, /payload_fairness_value/]],
+  ["fairness_monitoring.debias(", [/Debiased scoring: [1-9]\d* of 200 answers changed/, /debiased_prediction/]],
+  ["show_table({ debiased: true })", [/DebiasedFairnessMetrics/]],
+];
+
 /** What each notebook must show, beyond running without error: cell source fragment → patterns its output matches. */
 const expectations: Record<string, [string, RegExp[]][]> = {
   "Custom ML engine.ipynb": [
@@ -67,6 +79,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_asset_deployments", [/Available asset deployments/]],
     ["bindings.get_details()", [/password: '\*\*\*\*'/]],
     ...tutorialSections("prediction", "axios.post(scoring_endpoint.url"),
+    ...fairnessSection,
   ],
   "Multiple ML engines.ipynb": [
     ["bindings.list();", [/Service bindings/, /WML instance/, /watson_machine_learning/, /My Azure ML Studio engine/, /azure_machine_learning/, /My AWS SageMaker engine/, /sagemaker_machine_learning/]],
@@ -82,6 +95,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["bindings.get_details()", [/apikey: '\*\*\*\*'/]],
     ["list_assets(", [/German credit risk model/, /scikit-learn_1\.1/]],
     ...tutorialSections("prediction", "identity/token"),
+    ...fairnessSection,
   ],
   "Azure ML Studio engine.ipynb": [
     ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
@@ -90,6 +104,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["bindings.get_details()", [/client_secret: '\*\*\*\*'/]],
     ["list_assets(", [/credit-risk-web-service/, /German credit risk \(Studio\)/]],
     ...tutorialSections("Scored Labels", "listKeys"),
+    ...fairnessSection,
   ],
   "Azure ML Service engine.ipynb": [
     ["bindings.list();", [/My Azure ML Service engine/, /azure_machine_learning_service/]],
@@ -105,6 +120,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["bindings.get_details()", [/secret_access_key: '\*\*\*\*'/]],
     ["list_assets(", [/credit-risk-linear-learner/]],
     ...tutorialSections("predicted_label", "aws4.sign("),
+    ...fairnessSection,
   ],
 };
 

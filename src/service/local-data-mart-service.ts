@@ -1,14 +1,13 @@
 import { inspect } from "node:util";
 import { randomUUID } from "node:crypto";
-import type { AdapterOptions, EngineAdapter, EngineDeployment, FieldsValues } from "../engines/adapter";
-import { createAdapter } from "../engines/registry";
-import { NotFoundError, StateError, ValidationError } from "../errors";
+import type { AdapterOptions, FieldsValues } from "../engines/adapter";
+import { StateError } from "../errors";
 import type { SecretBox } from "../store/secret-box";
 import type { DataMartLocation, DataMartPointer } from "../store/data-mart-location";
 import { dropAll } from "../store/migrations";
 import { openStore } from "../store/open-store";
 import type { Store } from "../store/store";
-import { describeChoice, detailsOf, sameDatabase, sameEngine, toDatabaseChoice } from "./data-mart-details";
+import { describeChoice, detailsOf, sameDatabase, toDatabaseChoice } from "./data-mart-details";
 import { LocalMonitors } from "./local-monitors";
 import { LocalFeedback } from "./local-feedback";
 import type { FeedbackPayloadOutcome, FeedbackPayloadRequest } from "./feedback-writer";
@@ -24,7 +23,8 @@ import type {
   FairnessRun,
   DebiasedScoringOutcome,
 } from "./monitor-resources";
-import { iso, openBindingSecrets, sealBindingSecrets, sealClearBindings, toBindingResource as toResource, type BindingRow } from "./binding-credentials";
+import { iso, sealClearBindings } from "./binding-credentials";
+import { LocalBindings } from "./local-bindings";
 import type { DataMartService } from "./data-mart-service";
 import type {
   DataMartDetails,
@@ -35,7 +35,7 @@ import type {
   ServiceBindingCreateOutcome,
   ServiceBindingCreateRequest,
 } from "./resources";
-import { validateBindingRequest, validateSetupRequest } from "./validate-requests";
+import { validateSetupRequest } from "./validate-requests";
 import { LocalSubscriptions } from "./local-subscriptions";
 import type {
   DataDistributionRequest,
@@ -78,8 +78,7 @@ const NOT_SET_UP =
  */
 export class LocalDataMartService implements DataMartService {
   #opened: Promise<{ store: Store; pointer: DataMartPointer }> | undefined;
-  readonly #adapters = new Map<string, EngineAdapter>();
-  readonly #deployments = new Map<string, Promise<EngineDeployment[]>>();
+  readonly #bindings: LocalBindings;
   readonly #subscriptions: LocalSubscriptions;
   readonly #monitors: LocalMonitors;
   readonly #feedback: LocalFeedback;
@@ -87,10 +86,17 @@ export class LocalDataMartService implements DataMartService {
 
   constructor(options: LocalDataMartServiceOptions) {
     this.#options = options;
+    this.#bindings = new LocalBindings({
+      store: async () => (await this.open()).store,
+      dataMartId: () => this.pointerId(),
+      secrets: options.secrets,
+      engine: options.engine,
+      dropTablesOf: (binding_uid) => this.#subscriptions.dropPayloadTablesOf(binding_uid),
+    });
     this.#subscriptions = new LocalSubscriptions({
       store: async () => (await this.open()).store,
       dataMartId: () => this.pointerId(),
-      requireBinding: async (uid) => void (await this.bindingRow(uid)),
+      requireBinding: async (uid) => void (await this.#bindings.row(uid)),
       requireFeedback: async (row) => {
         if ((await this.#feedback.count(row)) === 0) throw new StateError(`Subscription '${row.guid}' has no feedback yet: store some with subscription.feedback_logging.store().`);
       },
@@ -161,69 +167,23 @@ export class LocalDataMartService implements DataMartService {
 
   // ---- service bindings ------------------------------------------------------------------------------------
 
-  async createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
-    const valid = validateBindingRequest(request);
-    const box = this.#options.secrets(); // a malformed or unreadable key fails here, before the engine is asked
-    const { store } = await this.open();
-    const [existing] = await sameEngine(store, valid, box);
-    if (!existing) {
-      // Wrong keys fail here, with the engine's own answer, and nothing is stored.
-      const credentials = { ...valid.credentials, ...(valid.request_headers ? { request_headers: valid.request_headers } : {}) };
-      await createAdapter(valid.service_type, credentials, this.#options.engine).verifyCredentials?.();
-    }
-    return store.transaction(async (tx) => {
-      const existing = await sameEngine(tx, valid, box);
-      if (existing[0]) return { created: false, binding: toResource(existing[0], this.pointerId()) };
-      const guid = randomUUID();
-      const sealed = sealBindingSecrets(box, guid, {
-        credentials: valid.credentials,
-        ...(valid.request_headers ? { request_headers: valid.request_headers } : {}),
-      });
-      const rows = await tx.query<BindingRow>(
-        `INSERT INTO service_bindings (guid, name, service_type, instance_id, credentials, request_headers, sealed_credentials)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [guid, valid.name, valid.service_type, valid.instance_id, sealed.credentials, sealed.request_headers, sealed.sealed_credentials],
-      );
-      return { created: true, binding: toResource(rows[0]!, this.pointerId()) };
-    });
+  createServiceBinding(request: ServiceBindingCreateRequest): Promise<ServiceBindingCreateOutcome> {
+    return this.#bindings.create(request);
   }
-
-  async listServiceBindings(): Promise<{ service_bindings: ServiceBinding[] }> {
-    const { store } = await this.open();
-    const rows = await store.query<BindingRow>("SELECT * FROM service_bindings ORDER BY created_at DESC, guid");
-    return { service_bindings: rows.map((row) => toResource(row, this.pointerId())) };
+  listServiceBindings(): Promise<{ service_bindings: ServiceBinding[] }> {
+    return this.#bindings.list();
   }
-
-  async getServiceBinding(binding_uid: string): Promise<ServiceBinding> {
-    return toResource(await this.bindingRow(binding_uid), this.pointerId());
+  getServiceBinding(binding_uid: string): Promise<ServiceBinding> {
+    return this.#bindings.get(binding_uid);
   }
-
-  async deleteServiceBinding(binding_uid: string): Promise<void> {
-    const row = await this.bindingRow(binding_uid);
-    const { store } = await this.open();
-    await this.#subscriptions.dropPayloadTablesOf(row.guid);
-    await store.query("DELETE FROM service_bindings WHERE guid = $1", [row.guid]);
-    this.#adapters.delete(row.guid);
-    this.#deployments.delete(row.guid);
+  deleteServiceBinding(binding_uid: string): Promise<void> {
+    return this.#bindings.delete(binding_uid);
   }
-
-  async listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
-    const row = await this.bindingRow(binding_uid);
-    const deployments = await this.adapterFor(row).listDeployments();
-    return { binding_uid: row.guid, deployments };
+  listMlInstanceDeployments(binding_uid: string): Promise<MlInstanceDeployments> {
+    return this.#bindings.deployments(binding_uid);
   }
-
-  async scoreDeployment(binding_uid: string, deployment_id: string, payload: FieldsValues): Promise<FieldsValues> {
-    const row = await this.bindingRow(binding_uid);
-    const adapter = this.adapterFor(row);
-    // The listing is remembered per binding; an unknown deployment makes it ask the engine again.
-    const find = async (fresh: boolean) => {
-      if (fresh || !this.#deployments.has(row.guid)) this.#deployments.set(row.guid, adapter.listDeployments());
-      return (await this.#deployments.get(row.guid)!).find((d) => d.deployment_id === deployment_id);
-    };
-    const deployment = (await find(false).catch(() => undefined)) ?? (await find(true));
-    if (!deployment) throw new NotFoundError("deployment", deployment_id, `on binding '${row.guid}' (${row.name}): the engine does not serve it (any more).`);
-    return adapter.score(deployment, payload);
+  scoreDeployment(binding_uid: string, deployment_id: string, payload: FieldsValues): Promise<FieldsValues> {
+    return this.#bindings.score(binding_uid, deployment_id, payload);
   }
 
   // ---- subscriptions and what they log ---------------------------------------------------------------------
@@ -349,8 +309,7 @@ export class LocalDataMartService implements DataMartService {
     await this.#monitors.settle();
     const opened = this.#opened;
     this.#opened = undefined;
-    this.#adapters.clear();
-    this.#deployments.clear();
+    this.#bindings.clear();
     if (opened) await (await opened.catch(() => undefined))?.store.close();
   }
 
@@ -385,30 +344,4 @@ export class LocalDataMartService implements DataMartService {
   private pointerId(): string {
     return this.#options.location.read()?.data_mart_id ?? "";
   }
-
-  private async bindingRow(binding_uid: string): Promise<BindingRow> {
-    if (typeof binding_uid !== "string" || binding_uid.trim() === "") {
-      throw new ValidationError("binding uid", [
-        { path: "binding_uid", message: "expected the uid string that bindings.add() returned (see bindings.list())" },
-      ]);
-    }
-    const { store } = await this.open();
-    const rows = await store.query<BindingRow>("SELECT * FROM service_bindings WHERE guid = $1", [binding_uid]);
-    if (!rows[0]) {
-      throw new NotFoundError("service binding", binding_uid, "See the existing ones with `client.data_mart.bindings.list()`.");
-    }
-    return rows[0];
-  }
-
-  private adapterFor(row: BindingRow): EngineAdapter {
-    let adapter = this.#adapters.get(row.guid);
-    if (!adapter) {
-      const secrets = openBindingSecrets(this.#options.secrets(), row);
-      const credentials = { ...secrets.credentials, ...(secrets.request_headers ? { request_headers: secrets.request_headers } : {}) };
-      adapter = createAdapter(row.service_type, credentials, this.#options.engine);
-      this.#adapters.set(row.guid, adapter);
-    }
-    return adapter;
-  }
 }
-

@@ -8,37 +8,27 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   APIClient,
-  CustomMachineLearningAsset,
   CustomMachineLearningInstance,
   Feature,
   featureFairness,
   generateCreditRisk,
-  ProblemType,
   rowsOf,
   StateError,
   ValidationError,
   type FairnessSample,
   type Subscription,
 } from "../../src/index";
-import { startEngineProxy, type EngineProxy } from "../support/engine-proxy";
+import type { EngineProxy } from "../support/engine-proxy";
+import { startProxiedMart, type ProxiedMart } from "../support/proxied-mart";
+import { creditAsset } from "../support/credit-asset";
 import { RecordingOutput } from "../support/recording-output";
 import { twoMarts } from "../support/two-marts";
 
 const payload = generateCreditRisk({ rows: 1200, seed: 31 });
 const training = rowsOf(generateCreditRisk({ rows: 2000, seed: 42 }));
 const requests = rowsOf(payload).map(({ Risk: _, ...r }) => r);
-const asset = (binding_uid: string, extra: Record<string, unknown> = {}) =>
-  new CustomMachineLearningAsset({
-    source_uid: "credit",
-    binding_uid,
-    problem_type: ProblemType.BINARY_CLASSIFICATION,
-    label_column: "Risk",
-    prediction_column: "prediction",
-    probability_column: "probability",
-    feature_columns: payload.feature_columns,
-    categorical_columns: payload.categorical_columns,
-    ...extra,
-  });
+const asset = creditAsset;
+
 const sex = () => new Feature({ name: "Sex", majority: ["male"], minority: ["female"], threshold: 0.95 });
 const age = () => new Feature({ name: "Age", majority: [[26, 75]], minority: [[18, 25]], threshold: 0.95 });
 const classes = { favourable_classes: ["No Risk"], unfavourable_classes: ["Risk"] };
@@ -163,25 +153,16 @@ describe("fairness monitoring on both stores", () => {
 });
 
 describe("fairness monitoring: bad input and faults", () => {
-  let engines: Awaited<ReturnType<typeof import("../../src/index").startLocalEngines>>;
+  let mart: ProxiedMart;
   let proxy: EngineProxy;
   let client: APIClient;
   let out: RecordingOutput;
   let subscription: Subscription;
   before(async () => {
-    engines = await (await import("../../src/index")).startLocalEngines();
-    proxy = await startEngineProxy(engines.custom.url);
-    out = new RecordingOutput();
-    client = new APIClient({ in_memory: true, engine_timeout_ms: 1500, engine_retries: 0 }, out);
-    await client.data_mart.setup();
-    const binding = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance({ ...engines.custom, url: proxy.url }));
-    subscription = await client.data_mart.subscriptions.add(asset(binding));
+    mart = await startProxiedMart(asset);
+    ({ proxy, client, out, subscription } = mart);
   });
-  after(async () => {
-    await client.close();
-    await proxy.close();
-    await engines.stop();
-  });
+  after(() => mart.close());
 
   const invalid = (field: string) => (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path.startsWith(field));
 

@@ -18,31 +18,23 @@ import {
   ProblemType,
   rowsOf,
   ValidationError,
-  startLocalEngines,
   type LocalEngines,
   type MeasurementSample,
   type MonitorRun,
   type Subscription,
 } from "../../src/index";
 import type { ConfusionMatrixInput } from "../../src/display/index";
-import { startEngineProxy, type EngineProxy } from "../support/engine-proxy";
+import type { EngineProxy } from "../support/engine-proxy";
+import { startProxiedMart, type ProxiedMart } from "../support/proxied-mart";
+import { creditAsset } from "../support/credit-asset";
 import { RecordingOutput } from "../support/recording-output";
 
 const feedback = generateCreditRisk({ rows: 2500, seed: 21 });
 const features = feedback.feature_columns;
 const fields = [...features, "Risk"];
 const feedbackValues = rowsOf(feedback).map((r) => fields.map((f) => r[f]));
-const asset = (binding_uid: string) =>
-  new CustomMachineLearningAsset({
-    source_uid: "credit",
-    binding_uid,
-    problem_type: ProblemType.BINARY_CLASSIFICATION,
-    label_column: "Risk",
-    prediction_column: "prediction",
-    probability_column: "probability",
-    feature_columns: features,
-    categorical_columns: feedback.categorical_columns,
-  });
+const asset = creditAsset;
+
 
 let engines: LocalEngines;
 let client: APIClient;
@@ -51,20 +43,12 @@ let subscription: Subscription;
 /** A custom engine in front of the local one: counts scoring calls, and fails or hangs on the call named. */
 let proxy: EngineProxy;
 
+let mart: ProxiedMart;
 before(async () => {
-  engines = await startLocalEngines();
-  proxy = await startEngineProxy(engines.custom.url);
-  out = new RecordingOutput();
-  client = new APIClient({ in_memory: true, engine_timeout_ms: 1500, engine_retries: 0 }, out);
-  await client.data_mart.setup();
-  const binding = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance({ ...engines.custom, url: proxy.url }));
-  subscription = await client.data_mart.subscriptions.add(asset(binding));
+  mart = await startProxiedMart(asset);
+  ({ engines, proxy, client, out, subscription } = mart);
 });
-after(async () => {
-  await client.close();
-  await proxy.close();
-  await engines.stop();
-});
+after(() => mart.close());
 
 async function failedRun(): Promise<MonitorRun> {
   const run = await subscription.quality_monitoring.run({ background_mode: false });

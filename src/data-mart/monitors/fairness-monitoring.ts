@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ValidationError } from "../../errors";
 import type { FieldsValues } from "../../engines/adapter";
 import type { DataMartService } from "../../service/data-mart-service";
-import type { DebiasedScoringOutcome, FairnessRun } from "../../service/monitor-resources";
+import type { DebiasedScoringOutcome, FairnessRun, MeasurementHour } from "../../service/monitor-resources";
 import { featureSchema, type FairnessFeature } from "../../service/monitors/fairness-groups";
 import { trainingDistributionsSchema, type TrainingRows } from "../../service/monitors/fairness-training";
 import type { MonitorConfiguration } from "../../service/resources";
@@ -119,8 +119,10 @@ export class FairnessMonitoring {
   }
 
   /** Fairness measurements, newest first; each sample's `value` is v1's structure (per feature: majority, minority, records_evaluated). `debiased: true` reads the debiased ones. */
-  async get_metrics(options: MeasurementQueryOptions & { debiased?: boolean } = {}): Promise<FairnessSample[] | unknown[]> {
-    return this.viewer.metrics(options, `${SUBJECT}.get_metrics()`);
+  async get_metrics(options: MeasurementQueryOptions & { debiased?: boolean; format: "time_series" }): Promise<MeasurementHour[]>;
+  async get_metrics(options?: MeasurementQueryOptions & { debiased?: boolean; format?: "samples" }): Promise<FairnessSample[]>;
+  async get_metrics(options: MeasurementQueryOptions & { debiased?: boolean } = {}): Promise<FairnessSample[] | MeasurementHour[]> {
+    return this.viewer.metrics(options, `${SUBJECT}.get_metrics()`) as Promise<FairnessSample[] | MeasurementHour[]>;
   }
 
   /** v1's FairnessMetrics table: one row per monitored value of each run (10 runs unless `limit` says otherwise). */

@@ -17,22 +17,34 @@ import { MeasurementViewer, type MeasurementQueryOptions } from "./measurement-v
 export const FAIRNESS_COLUMNS = ["ts", "feature", "feature_value", "fairness_biased", "fairness_value", "fairness_fav_class", "binding_id", "subscription_id", "asset_revision", "deployment_id", "process"];
 const COLUMN_TYPES: Record<string, string> = { ts: "timestamp", fairness_biased: "boolean", fairness_value: "double", fairness_fav_class: "double" };
 
-interface GroupEntry {
+/** One group of a feature in a stored fairness value: the headline figures on payload + perturbed rows, `payload_*` on the payload alone (beyond v1). */
+export interface FairnessGroupEntry {
   value: GroupValue;
   fav_class_percent: number | null;
+  /** Monitored (minority) values only. */
   fairness_value?: number | null;
   is_biased?: boolean | null;
+  records: number;
+  perturbed_records?: number;
+  payload_fav_class_percent?: number | null;
+  payload_fairness_value?: number | null;
+  payload_is_biased?: boolean | null;
+  distribution?: unknown;
+  payload_perturb_distribution?: unknown;
 }
 
-interface FeatureMetric {
+/** One feature of a stored fairness value, as v1's `metrics[]` entry. */
+export interface FairnessFeatureMetric {
   feature: string;
   fairness_threshold: number;
-  majority: { values: GroupEntry[] };
-  minority: { values: GroupEntry[] };
+  majority: { values: FairnessGroupEntry[]; total_fav_percent?: number | null; total_rows_percent?: number | null };
+  minority: { values: FairnessGroupEntry[]; total_fav_percent?: number | null; total_rows_percent?: number | null };
+  statistical_parity_difference?: number | null;
+  records_evaluated?: { number_of_records: number; perturbed_records: number; additional_records: number; newest_timestamp: string; oldest_timestamp: string };
 }
 
 /** A fairness measurement with v1's `value`: `{score_type, rows_analyzed, perturbed_data_size, metrics: [per feature]}`. */
-export type FairnessSample = MeasurementSample & { value: { score_type: string; rows_analyzed: number; perturbed_data_size: number; metrics: FeatureMetric[] } };
+export type FairnessSample = MeasurementSample & { value: { score_type: string; rows_analyzed: number; perturbed_data_size: number; metrics: FairnessFeatureMetric[] } };
 
 function monitorOf(debiased: unknown): string {
   if (debiased !== undefined && typeof debiased !== "boolean") throw new ValidationError("fairness_monitoring options", [{ path: "debiased", message: "expected true or false" }]);

@@ -4,7 +4,8 @@
  * copies' outcomes are counted with the group they were moved into. A value drawn from a numeric range comes from
  * the training values in that range (or evenly spread over it without training data), by a fixed low-discrepancy
  * sequence: the same window always gives the same copies. The debiasing twin of a row moves every attribute it has in
- * a monitored group to the reference group's typical value.
+ * a monitored group to the reference group's typical value; where that twin is one of the perturbed copies already
+ * (a row monitored on one categorical attribute), the copy's answer serves for both, so it is scored once.
  */
 import type { TrainingDistributions } from "./fairness-training";
 import { groupOf, type FairnessFeature, type GroupValue } from "./fairness-groups";
@@ -107,4 +108,26 @@ export function debiasTwin(groups: readonly FeatureGroups[], values: readonly un
     twin[g.column] = g.majority[0]!.typical();
   }
   return twin;
+}
+
+/** A window row's debiasing twin: the perturbed copy that is the same row (`copy`), or values of its own to score. */
+export type DebiasTwin = { source: number; copy: number } | { source: number; values: unknown[] };
+
+/** The debiasing twins of a window's rows (rows in no monitored group have none), reusing identical perturbed copies. */
+export function debiasTwins(groups: readonly FeatureGroups[], rows: readonly unknown[][], copies: readonly PerturbedCopy[]): DebiasTwin[] {
+  // The copy of each row moved into the first reference value of each feature, keyed by feature then row.
+  const toFirstReference = groups.map(() => new Map<number, number>());
+  copies.forEach((c, i) => {
+    if (c.target === 0) toFirstReference[c.feature]!.set(c.source, i);
+  });
+  const twins: DebiasTwin[] = [];
+  rows.forEach((row, source) => {
+    const values = debiasTwin(groups, row);
+    if (!values) return;
+    const moved = groups.flatMap((g, f) => (values[g.column] !== row[g.column] ? [f] : []));
+    const copy = moved.length === 1 ? toFirstReference[moved[0]!]!.get(source) : undefined;
+    if (copy !== undefined && copies[copy]!.value === values[groups[moved[0]!]!.column]) twins.push({ source, copy });
+    else twins.push({ source, values });
+  });
+  return twins;
 }

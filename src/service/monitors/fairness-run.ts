@@ -14,7 +14,7 @@ import type { PayloadField } from "../payload-schema";
 import type { SubscriptionRow } from "../subscription-rows";
 import { scoreInBatches, type ScoringTally } from "./batch-scoring";
 import type { FairnessParameters } from "./fairness-config";
-import { debiasTwin, featureGroups, groupCode, perturbedCopies, type FeatureGroups } from "./fairness-perturbation";
+import { debiasTwins, featureGroups, groupCode, perturbedCopies, type FeatureGroups } from "./fairness-perturbation";
 import { debiasedFeatureReport, fairnessValues, featureReport, type FairnessClasses } from "./fairness-report";
 import { writeMeasurement } from "./measurements";
 import { RunFailure, type RunResult } from "./runs";
@@ -82,7 +82,8 @@ export async function evaluateFairness(context: FairnessRunContext): Promise<Run
   const { db, row, parameters } = context;
   const started = Date.now();
   const window = await readWindow(db, row, parameters);
-  const statistics: Record<string, number> & ScoringTally = { payload_rows: window.values.length, perturbed_rows: 0, debias_rows: 0, debiased_rows: 0, scored_rows: 0, engine_calls: 0 };
+  // Times in ms: reading the window, the engine's scoring, and our own work (grouping, perturbation, figures).
+  const statistics: Record<string, number> & ScoringTally = { payload_rows: window.values.length, perturbed_rows: 0, debias_rows: 0, debiased_rows: 0, scored_rows: 0, engine_calls: 0, read_ms: Date.now() - started, scoring_ms: 0, compute_ms: 0 };
   if (window.values.length < parameters.min_records) {
     throw new RunFailure(
       `not enough payload: ${window.values.length} of ${parameters.min_records} rows (min_records) scored on deployment '${parameters.deployment_id}'. ` +
@@ -90,33 +91,38 @@ export async function evaluateFairness(context: FairnessRunContext): Promise<Run
       statistics,
     );
   }
+  let computeStarted = performance.now();
   const classes: FairnessClasses = { favourable: new Set(parameters.favourable_class), unfavourable: new Set(parameters.unfavourable_class) };
   const groups = featureGroups(parameters.features, window.fields, parameters.training_data_distributions, window.values);
   const codes = groups.map((g) => Int32Array.from(window.values, (r) => groupCode(g, r[g.column])));
   const copies = perturbedCopies(groups, codes);
-  const twins: { source: number; values: unknown[] }[] = [];
-  window.values.forEach((r, source) => {
-    const twin = debiasTwin(groups, r);
-    if (twin) twins.push({ source, values: twin });
-  });
+  const twins = debiasTwins(groups, window.values, copies);
+  // Twins that are not copies are scored after the copies; `scoredAt[k]` is where twin k's answer is.
+  const ownTwins = twins.flatMap((t) => ("values" in t ? [t.values] : []));
+  let next = copies.length;
+  const scoredAt = twins.map((t) => ("copy" in t ? t.copy : next++));
   statistics.perturbed_rows = copies.length;
   statistics.debias_rows = twins.length;
   const rowAt = (i: number): unknown[] => {
-    if (i >= copies.length) return twins[i - copies.length]!.values;
+    if (i >= copies.length) return ownTwins[i - copies.length]!;
     const copy = copies[i]!;
     const values = [...window.values[copy.source]!];
     values[groups[copy.feature]!.column] = copy.value;
     return values;
   };
+  statistics.compute_ms = performance.now() - computeStarted;
+  const scoringStarted = performance.now();
   let scored;
   try {
     checkLabels(window.predictions, classes, "the payload");
-    scored = await scoreInBatches(window.fields, copies.length + twins.length, rowAt, (payload) => context.score(parameters.deployment_id, payload), row.asset_properties, statistics);
+    scored = await scoreInBatches(window.fields, copies.length + ownTwins.length, rowAt, (payload) => context.score(parameters.deployment_id, payload), row.asset_properties, statistics);
     checkLabels(scored.predictions.map(String), classes, "the engine's answers to the perturbed rows");
   } catch (error) {
-    const done = `${statistics.scored_rows} of ${copies.length + twins.length} perturbed rows scored`;
+    const done = `${statistics.scored_rows} of ${copies.length + ownTwins.length} perturbed rows scored`;
     throw new RunFailure(`fairness run failed (${done}): ${error instanceof Error ? error.message : String(error)}`, statistics, { cause: error });
   }
+  statistics.scoring_ms = Math.round(performance.now() - scoringStarted);
+  computeStarted = performance.now();
   const perturbedLabels = scored.predictions.slice(0, copies.length).map(String);
   const span = { newest: window.timestamps[0]!, oldest: window.timestamps.at(-1)! };
   const reports = groups.map((g, f) => {
@@ -128,15 +134,16 @@ export async function evaluateFairness(context: FairnessRunContext): Promise<Run
   const debiasedPredictions: unknown[] = [...window.predictions];
   const debiasedProbabilities: (unknown[] | null)[] = [...window.probabilities];
   twins.forEach((t, k) => {
-    const prediction = scored.predictions[copies.length + k];
+    const prediction = scored.predictions[scoredAt[k]!];
     if (String(prediction) === window.predictions[t.source]) return;
     statistics.debiased_rows++;
     debiasedPredictions[t.source] = prediction;
-    debiasedProbabilities[t.source] = scored.probabilities[copies.length + k] ?? null;
+    debiasedProbabilities[t.source] = scored.probabilities[scoredAt[k]!] ?? null;
   });
   const debiasedLabels = debiasedPredictions.map(String);
   const debiased = groups.map((g: FeatureGroups, f) => debiasedFeatureReport(g, { codes: codes[f]!, labels: debiasedLabels }, classes));
 
+  statistics.compute_ms = Math.round((statistics.compute_ms + performance.now() - computeStarted) * 10) / 10;
   const response_time = Date.now() - started;
   const fairness = fairnessValues(reports.map((r, f) => ({ feature: groups[f]!.feature.feature, threshold: groups[f]!.feature.threshold, names: r.names, minority: r.balanced.minority.values })));
   const debiasedValues = fairnessValues(debiased.map((r, f) => ({ feature: groups[f]!.feature.feature, threshold: groups[f]!.feature.threshold, names: r.names, minority: r.fairness.minority.values })));
