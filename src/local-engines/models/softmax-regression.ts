@@ -1,4 +1,4 @@
-import { dot } from "./linear-algebra";
+import { dot } from "../../metrics/linear/linear-algebra";
 
 /**
  * Fits multinomial (softmax) logistic regression with L2 penalty by full-batch gradient descent with momentum;

@@ -1,8 +1,8 @@
 import type { Dataset } from "../../datasets/dataset";
 import { rowsOf } from "../../datasets/dataset";
 import { FeatureEncoder } from "./feature-encoder";
-import { dot } from "./linear-algebra";
-import { fitLogisticRegression, logisticProbability } from "./logistic-regression";
+import { dot } from "../../metrics/linear/linear-algebra";
+import { fitLogisticRegression, logisticProbability } from "../../metrics/linear/logistic-regression";
 import { fitSoftmaxRegression, softmax } from "./softmax-regression";
 
 export interface Prediction {
