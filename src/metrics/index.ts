@@ -16,3 +16,4 @@ export type { RegressionInput, RegressionMetricId, RegressionMetrics } from "./r
 export { DESCRIBE_STATISTICS, describeNumbers } from "./describe";
 export { FAVOURABLE, NO_GROUP, OTHER_OUTCOME, UNFAVOURABLE, featureFairness } from "./fairness";
 export type { FairnessInput, FeatureFairness, GroupRate, MonitoredRate } from "./fairness";
+export * from "./drift";
