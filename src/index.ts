@@ -21,6 +21,8 @@ export { Metric, Tag, Threshold, MeasurementRecord } from "./data-mart/monitors/
 export { Feature, type FeatureOptions } from "./data-mart/monitors/feature";
 export type { FairnessEnableOptions } from "./data-mart/monitors/fairness-monitoring";
 export type { FairnessFeatureMetric, FairnessGroupEntry, FairnessSample } from "./data-mart/monitors/fairness-viewer";
+export type { DriftEnableOptions, DriftRun } from "./data-mart/monitors/drift-monitoring";
+export type { FeatureDriftSample } from "./data-mart/monitors/feature-drift-viewer";
 export type { MeasurementQueryOptions } from "./data-mart/monitors/measurement-viewer";
 export type {
   MeasurementCreateRequest,

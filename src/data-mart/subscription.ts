@@ -13,6 +13,7 @@ import { PayloadRecord } from "./payload-record";
 import { PerformanceMonitoring } from "./performance-monitoring";
 import { CustomMonitoring } from "./monitors/custom-monitoring";
 import { QualityMonitoring } from "./monitors/quality-monitoring";
+import { DriftMonitoring } from "./monitors/drift-monitoring";
 import { FairnessMonitoring } from "./monitors/fairness-monitoring";
 import { FeedbackLogging } from "./monitors/feedback-logging";
 import { checkKeys } from "./table-options";
@@ -56,6 +57,8 @@ export class Subscription {
   readonly quality_monitoring: QualityMonitoring;
   /** Disparate impact between groups, with perturbation, and debiased scoring. */
   readonly fairness_monitoring: FairnessMonitoring;
+  /** Model drift, data drift and (beyond v1) feature drift against the training data. */
+  readonly drift_monitoring: DriftMonitoring;
   /** Labelled rows the quality monitor compares the model's answers with. */
   readonly feedback_logging: FeedbackLogging;
   /** Custom monitors (client.data_mart.monitors.add) on this subscription. */
@@ -75,6 +78,7 @@ export class Subscription {
     this.performance_monitoring = new PerformanceMonitoring(service, output, this);
     this.quality_monitoring = new QualityMonitoring(service, output, this);
     this.fairness_monitoring = new FairnessMonitoring(service, output, this);
+    this.drift_monitoring = new DriftMonitoring(service, output, this);
     this.feedback_logging = new FeedbackLogging(service, output, this);
     this.monitoring = new CustomMonitoring(service, output, this);
   }

@@ -8,6 +8,11 @@ import { SeededRandom } from "./random";
  * newly employed, ...), and the label from a logistic latent score. The score has a deliberate bias: being
  * female, or aged 18–25, raises the risk, so the fairness monitor finds disparate impact on `Sex` and `Age`.
  * About one row in three is `Risk`. The same seed gives the same rows everywhere.
+ *
+ * `drift: true` draws a shifted population for the drift monitor: older applicants (some past the training data's
+ * oldest), longer and larger loans (some past its largest), and a changed world in which the checking account
+ * tells the opposite of what it did and applicants over 60 are riskier, so a model trained on the unshifted rows is
+ * less often right.
  */
 export const CREDIT_RISK_FEATURES = [
   "CheckingStatus",
@@ -66,16 +71,17 @@ const EFFECT = {
   youngAge: 0.6,
 };
 
-export function generateCreditRisk(options: { rows?: number; seed?: number | string } = {}): Dataset {
+export function generateCreditRisk(options: { rows?: number; seed?: number | string; drift?: boolean } = {}): Dataset {
   const count = options.rows ?? 5000;
-  const random = new SeededRandom(`credit-risk:${options.seed ?? 42}`);
+  const drift = options.drift === true;
+  const random = new SeededRandom(`credit-risk:${options.seed ?? 42}${drift ? ":drift" : ""}`);
   const rows: (string | number)[][] = [];
   const scores: number[] = [];
   for (let i = 0; i < count; i++) {
     const sex = random.choice(["female", "male"], [0.35, 0.65]);
-    const age = clampInt(random.normal(36, 11), 19, 75);
+    const age = drift ? clampInt(random.normal(54, 12), 19, 90) : clampInt(random.normal(36, 11), 19, 75);
     const checking = random.choice(["0_to_200", "less_0", "no_checking", "greater_200"], [0.28, 0.27, 0.35, 0.1]);
-    const duration = clampInt(random.normal(21, 11), 4, 64);
+    const duration = drift ? clampInt(random.normal(33, 12), 4, 72) : clampInt(random.normal(21, 11), 4, 64);
     const history = random.choice(
       ["credits_paid_to_date", "prior_payments_delayed", "outstanding_credit", "all_credits_paid_back", "no_credits"],
       [0.35, 0.25, 0.15, 0.15, 0.1],
@@ -84,7 +90,9 @@ export function generateCreditRisk(options: { rows?: number; seed?: number | str
       ["other", "car_new", "car_used", "furniture", "retraining", "education", "vacation", "appliances", "business", "radio_tv", "repairs"],
       [0.05, 0.18, 0.1, 0.16, 0.03, 0.06, 0.03, 0.1, 0.09, 0.16, 0.04],
     );
-    const amount = clampInt(250 + duration * 120 * Math.exp(random.normal(0, 0.45)), 250, 11700);
+    const amount = drift
+      ? clampInt(250 + duration * 190 * Math.exp(random.normal(0, 0.45)), 250, 24000)
+      : clampInt(250 + duration * 120 * Math.exp(random.normal(0, 0.45)), 250, 11700);
     const savings = random.choice(["100_to_500", "less_100", "500_to_1000", "unknown", "greater_1000"], [0.2, 0.45, 0.12, 0.15, 0.08]);
     const employment = age <= 25
       ? random.choice(["less_1", "1_to_4", "greater_7", "4_to_7", "unemployed"], [0.4, 0.4, 0.02, 0.1, 0.08])
@@ -116,6 +124,7 @@ export function generateCreditRisk(options: { rows?: number; seed?: number | str
         EFFECT.job[job]! +
         EFFECT.sex[sex]! +
         (age <= 25 ? EFFECT.youngAge : 0) +
+        (drift ? -1.5 * EFFECT.checking[checking]! + (age > 60 ? 0.8 : 0) : 0) +
         random.normal(0, 0.5),
     );
     rows.push([

@@ -1,11 +1,12 @@
 import { renderBarChartHtml, renderBarChartText, type BarChartInput } from "./bar-chart";
 import { renderConfusionMatrixHtml, renderConfusionMatrixText, type ConfusionMatrixInput } from "./confusion-matrix";
+import { renderHistogramTableHtml, renderHistogramTableText, type HistogramTableInput } from "./histogram-table";
 import { renderTimeSeriesChartHtml } from "./time-series-chart";
 import type { TimeSeriesChartInput } from "./time-series-model";
 import { renderTimeSeriesChartText } from "./time-series-text";
 
 /** Any chart a resource shows. A bar chart has no `kind` (it came first); the others say what they are. */
-export type ChartModel = BarChartInput | TimeSeriesChartInput | ConfusionMatrixInput;
+export type ChartModel = BarChartInput | TimeSeriesChartInput | ConfusionMatrixInput | HistogramTableInput;
 
 /** The chart for a notebook: the HTML (with inline SVG, or a shaded table for a confusion matrix). */
 export function renderChartHtml(model: ChartModel): string {
@@ -15,6 +16,8 @@ export function renderChartHtml(model: ChartModel): string {
       return renderTimeSeriesChartHtml(model);
     case "confusion_matrix":
       return renderConfusionMatrixHtml(model);
+    case "histogram_table":
+      return renderHistogramTableHtml(model);
   }
 }
 
@@ -26,5 +29,7 @@ export function renderChartText(model: ChartModel): string {
       return renderTimeSeriesChartText(model);
     case "confusion_matrix":
       return renderConfusionMatrixText(model);
+    case "histogram_table":
+      return renderHistogramTableText(model);
   }
 }

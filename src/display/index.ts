@@ -18,3 +18,4 @@ export {
   type ConfusionMatrixInput,
 } from "./confusion-matrix";
 export { renderChartHtml, renderChartText, type ChartModel } from "./chart";
+export { renderHistogramTableHtml, renderHistogramTableText, renderPairedHistogramSvg, type HistogramTableInput, type PairedHistogram } from "./histogram-table";

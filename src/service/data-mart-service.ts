@@ -150,6 +150,12 @@ export interface DataMartService {
   listFairnessRuns(subscription_uid: string): Promise<{ runs: FairnessRun[] }>;
   /** POST …/subscriptions/{s}/deployments/{d}/online: scored with debiasing; logged with the debiased columns when payload logging is on. */
   debiasedScoring(subscription_uid: string, payload: FieldsValues, deployment_id?: string): Promise<DebiasedScoringOutcome>;
+  /** POST …/subscriptions/{s}/drift_tasks: checked at once, computed in the background; poll the run. */
+  createDriftRun(subscription_uid: string): Promise<MonitorRun>;
+  /** GET …/subscriptions/{s}/drift_tasks/{id} */
+  getDriftRun(subscription_uid: string, run_id: string): Promise<MonitorRun>;
+  /** GET …/subscriptions/{s}/drift_tasks: newest first. */
+  listDriftRuns(subscription_uid: string): Promise<{ runs: MonitorRun[] }>;
 
   /** Releases the database connection. The service reopens it on the next call. */
   close(): Promise<void>;

@@ -303,6 +303,15 @@ export class LocalDataMartService implements DataMartService {
   debiasedScoring(subscription_uid: string, payload: FieldsValues, deployment_id?: string): Promise<DebiasedScoringOutcome> {
     return this.#monitors.fairness.debias(subscription_uid, payload, deployment_id);
   }
+  createDriftRun(subscription_uid: string): Promise<MonitorRun> {
+    return this.#monitors.drift.createRun(subscription_uid);
+  }
+  getDriftRun(subscription_uid: string, run_id: string): Promise<MonitorRun> {
+    return this.#monitors.drift.getRun(subscription_uid, run_id);
+  }
+  listDriftRuns(subscription_uid: string): Promise<{ runs: MonitorRun[] }> {
+    return this.#monitors.drift.listRuns(subscription_uid);
+  }
 
   async close(): Promise<void> {
     await this.#subscriptions.settle();

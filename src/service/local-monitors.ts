@@ -20,6 +20,7 @@ import type {
   MonitorDefinitionCreateRequest,
   MonitorRun,
 } from "./monitor-resources";
+import { LocalDrift } from "./local-drift";
 import { LocalFairness } from "./local-fairness";
 import type { DeploymentMetrics, MetricsQuery, ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { DEFINITION_IDS, MONITORS, setConfiguration, type SubscriptionRow } from "./subscription-rows";
@@ -38,9 +39,12 @@ export class LocalMonitors {
   private readonly runs = new MonitorRuns();
   /** Fairness configurations, runs and debiased scoring. */
   readonly fairness: LocalFairness;
+  /** Drift configurations (with their training statistics) and runs. */
+  readonly drift: LocalDrift;
 
   constructor(private readonly context: MonitorContext) {
     this.fairness = new LocalFairness(context, this.runs);
+    this.drift = new LocalDrift(context, this.runs);
   }
 
   // ---- definitions -------------------------------------------------------------------------------------------
@@ -76,6 +80,7 @@ export class LocalMonitors {
     const store = await this.context.store();
     const enabled = configuration?.enabled === true;
     if (monitor === "fairness_monitoring") return this.fairness.configure(subscription_uid, enabled, configuration.parameters ?? {});
+    if (monitor === "drift_monitoring") return this.drift.configure(subscription_uid, enabled, configuration.parameters ?? {});
     if (monitor === "quality_monitoring") {
       const parameters = checkQualityConfiguration(row, enabled, configuration.parameters ?? {});
       await setConfiguration(store, row.guid, monitor, enabled, parameters);

@@ -147,10 +147,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    // Drift and explainability (and fairness, when given rows) keep the training data's figures here, one row per
+    // subscription, so no run needs the training rows again. Explanations are v1's `Explanations` table.
+    name: "training statistics, explanations",
+    sql: `
+      CREATE TABLE training_statistics (
+        subscription_guid text PRIMARY KEY REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        statistics jsonb NOT NULL,
+        computed_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE explanations (
+        request_id text PRIMARY KEY,
+        subscription_guid text NOT NULL REFERENCES subscriptions (guid) ON DELETE CASCADE,
+        transaction_id text NOT NULL,
+        asset_id text NOT NULL,
+        asset_type text NOT NULL,
+        deployment_id text NOT NULL,
+        service_binding_id text NOT NULL,
+        explanation jsonb,
+        error jsonb,
+        status text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      );
+      CREATE INDEX explanations_subscription ON explanations (subscription_guid, created_at DESC);
+    `,
+  },
 ];
 
 /** Tables the migrations create, newest first: what `dropAll` removes. */
-const TABLES = ["measurement_values", "measurements", "monitor_runs", "monitor_definitions", "data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
+const TABLES = ["explanations", "training_statistics", "measurement_values", "measurements", "monitor_runs", "monitor_definitions", "data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
 
 /** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
 export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {

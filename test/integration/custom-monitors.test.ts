@@ -48,7 +48,7 @@ describe("monitor definitions", () => {
     const quality = table.rows.find((r) => r[0] === "quality")!;
     assert.equal((quality[3] as string[]).length, 19);
     assert.deepEqual(quality[3], ["area_under_roc", "area_under_pr", "explained_variance", "mean_absolute_error", "mean_squared_error", "r2", "root_mean_squared_error", "accuracy", "weighted_true_positive_rate", "true_positive_rate", "weighted_false_positive_rate", "false_positive_rate", "weighted_recall", "recall", "weighted_precision", "precision", "weighted_f_measure", "f1_measure", "log_loss"]);
-    assert.deepEqual(table.rows.map((r) => r[0]), ["quality", "fairness", "debiased_fairness", "performance", "drift", "model_performance"]);
+    assert.deepEqual(table.rows.map((r) => r[0]), ["quality", "fairness", "debiased_fairness", "performance", "drift", "feature_drift", "model_performance"]);
     assert.deepEqual(await client.data_mart.monitors.get_uids({ name: "model performance" }), ["model_performance"]);
     const again = await client.data_mart.monitors.add({ name: "Model Performance", metrics: [new Metric({ name: "other" })] });
     assert.equal(again.metadata.guid, "model_performance");

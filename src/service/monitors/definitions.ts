@@ -57,6 +57,11 @@ export const BUILTIN_DEFINITIONS: readonly MonitorDefinition[] = [
     builtinMetric("predicted_accuracy"),
     { ...builtinMetric("data_drift_magnitude"), expected_direction: "decreasing" },
   ]),
+  builtin("feature_drift", "Feature Drift", "Each feature's distribution against the training data's, by a statistical test (beyond v1)", [
+    { ...builtinMetric("drifted_features_share"), expected_direction: "decreasing" },
+    { ...builtinMetric("drifted_features"), expected_direction: "decreasing" },
+    { ...builtinMetric("output_drift"), expected_direction: "decreasing" },
+  ]),
 ];
 
 /** v1 derives ids from names: `model performance` → `model_performance`. */
