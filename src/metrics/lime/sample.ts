@@ -53,7 +53,7 @@ export function limeSample(summary: LimeTrainingSummary, instance: Readonly<Reco
     const v = byName ? (instance as Readonly<Record<string, unknown>>)[f.name] : (instance as readonly unknown[])[j];
     const at = byName ? `instance.${f.name}` : `instance[${j}] (${f.name})`;
     if (f.type === "numeric") {
-      if (typeof v !== "number" || !Number.isFinite(v)) issues.push({ path: at, message: `is ${v === undefined ? "missing" : JSON.stringify(v) ?? String(v)}: '${f.name}' is numeric, so give a finite number (lime cannot explain a missing value)` });
+      if (typeof v !== "number" || !Number.isFinite(v)) issues.push({ path: at, message: `is ${v === undefined ? "missing" : typeof v === "string" ? JSON.stringify(v) : String(v)}: '${f.name}' is numeric, so give a finite number (lime cannot explain a missing value)` });
     } else if (!(typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
       issues.push({ path: at, message: `is ${v === undefined ? "missing" : String(v)}: '${f.name}' is categorical, so give one of its values (a string or a finite number)` });
     }
