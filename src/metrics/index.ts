@@ -17,3 +17,5 @@ export { DESCRIBE_STATISTICS, describeNumbers } from "./describe";
 export { FAVOURABLE, NO_GROUP, OTHER_OUTCOME, UNFAVOURABLE, featureFairness } from "./fairness";
 export type { FairnessInput, FeatureFairness, GroupRate, MonitoredRate } from "./fairness";
 export * from "./drift";
+export { LIME_STD_EPSILON, LimeRandom, limeBinNames, limeExplain, limeSample, limeTrainingSummary } from "./lime";
+export type { LimeCategoricalFeature, LimeExplainInput, LimeExplanation, LimeFeatureSelection, LimeFeatureSummary, LimeFeatureWeight, LimeNumericFeature, LimeSample, LimeSampleOptions, LimeTrainingColumn, LimeTrainingSummary, LimeValue } from "./lime";
