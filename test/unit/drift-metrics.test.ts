@@ -216,3 +216,94 @@ describe("categorical drift against SciPy", () => {
     });
   }
 });
+
+describe("degenerate data get a defined answer", () => {
+  test("a constant numeric feature: KS, normed Wasserstein (std floor 0.001) and PSI are finite, with notes", () => {
+    const ref = new Float64Array(50).fill(3);
+    const same = driftTest({ kind: "numeric", reference: ref, current: new Float64Array(40).fill(3), method: "ks" });
+    assert.deepEqual([same.statistic, same.pvalue, same.drifted], [0, 1, false]);
+    const cur = Float64Array.from({ length: 40 }, (_, i) => 3 + (i % 2) * 0.01);
+    const w = driftTest({ kind: "numeric", reference: ref, current: cur, method: "wasserstein" });
+    close(w.statistic, 0.005 / 0.001, "W1 / 0.001", 1e-12);
+    assert.equal(w.drifted, true);
+    assert.match(w.notes.join(" "), /0\.001/);
+    const psi = driftTest({ kind: "numeric", reference: ref, current: cur, method: "psi" });
+    assert.ok(Number.isFinite(psi.statistic) && psi.statistic > 0.1);
+    assert.match(psi.notes.join(" "), /constant/);
+    const auto = driftTest({ kind: "numeric", reference: ref, current: new Float64Array(40).fill(3) });
+    assert.equal(auto.method, "z"); // one distinct value: Evidently's rule picks z, whose answer is p = 1
+    assert.deepEqual([auto.statistic, auto.pvalue, auto.drifted], [0, 1, false]);
+  });
+
+  test("a feature with one category: chisquare 0 / p 1, z p 1, JS and PSI 0, never NaN", () => {
+    const ref = Array(30).fill("a");
+    const cur = Array(20).fill("a");
+    for (const method of ["chisquare", "z", "jensenshannon", "psi"] as const) {
+      const r = driftTest({ kind: "categorical", reference: ref, current: cur, method });
+      assert.equal(r.statistic, 0, method);
+      assert.equal(r.drifted, false, method);
+      if (r.pvalue !== null) assert.equal(r.pvalue, 1, method);
+    }
+    assert.match(driftTest({ kind: "categorical", reference: ref, current: cur, method: "chisquare" }).notes.join(" "), /one category/);
+    const counts = driftTestFromCounts({ kind: "categorical", referenceCounts: [30], currentCounts: [20] });
+    assert.deepEqual([counts.method, counts.pvalue, counts.drifted], ["z", 1, false]);
+  });
+
+  test("missing values are dropped and counted, as Evidently does", () => {
+    const r = driftTest({ kind: "numeric", reference: [1, 2, NaN, 3, null, 4, 5, 6, Infinity], current: [1, 2, 3, undefined, 4, 5, 6, 7], method: "ks" });
+    assert.deepEqual(r.rows, { reference: 6, current: 7 });
+    assert.deepEqual(r.dropped, { reference: 3, current: 1 });
+    const plain = ksTwoSample([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(r.pvalue, plain.pvalue);
+    const c = driftTest({ kind: "categorical", reference: ["a", null, "b", NaN, "a"], current: ["a", "b", undefined] });
+    assert.deepEqual([c.rows, c.dropped, c.distinctValues], [{ reference: 3, current: 2 }, { reference: 2, current: 1 }, 2]);
+  });
+});
+
+describe("bad input is refused with a ValidationError naming the field", () => {
+  const refused = (fn: () => unknown, field: string) =>
+    assert.throws(fn, (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path === field), `expected an issue on ${field}`);
+  test("empty samples", () => {
+    refused(() => ksTwoSample([], [1]), "reference");
+    refused(() => wassersteinDistance([1], []), "current");
+    refused(() => driftTest({ kind: "numeric", reference: [], current: [1] }), "reference");
+    refused(() => driftTest({ kind: "numeric", reference: [1, 2], current: [NaN, null] }), "current");
+    refused(() => driftTest({ kind: "categorical", reference: [null, undefined], current: ["a"] }), "reference");
+  });
+  test("NaN in the low-level math (which refuses rather than drops)", () => {
+    refused(() => ksTwoSample([1, NaN, 3], [1, 2]), "reference[1]");
+    refused(() => wassersteinDistance([1, 2], [1, Infinity]), "current[1]");
+  });
+  test("wrong options and kinds", () => {
+    refused(() => driftTest({ kind: "categorical", reference: ["a"], current: ["b"], method: "ks" }), "method");
+    refused(() => driftTest({ kind: "numeric", reference: [1], current: [2], method: "t-test" as never }), "method");
+    refused(() => driftTest({ kind: "ordinal" as never, reference: [1], current: [2] }), "kind");
+    refused(() => driftTest({ kind: "numeric", reference: [1, "x"], current: [2] }), "reference[1]");
+    refused(() => driftTest({ kind: "numeric", reference: [1], current: [2], threshold: -1 }), "threshold");
+    refused(() => driftTest({ kind: "numeric", reference: [1], current: [2], method: "psi", psiBins: 1 }), "psiBins");
+  });
+  test("counts", () => {
+    refused(() => ksFromCounts({ support: [1, 2], referenceCounts: [1, 2, 3], currentCounts: [1, 1] }), "referenceCounts");
+    refused(() => ksFromCounts({ support: [2, 1], referenceCounts: [1, 2], currentCounts: [1, 1] }), "support[1]");
+    refused(() => wassersteinFromCounts({ support: [1, 2], referenceCounts: [0, 0], currentCounts: [1, 1] }), "referenceCounts");
+    refused(() => driftTestFromCounts({ kind: "numeric", referenceCounts: [1, 2], currentCounts: [1, 0.5] }), "currentCounts[1]");
+    refused(() => driftTestFromCounts({ kind: "numeric", referenceCounts: [1, 2], currentCounts: [1, 1] }), "support");
+    refused(() => driftTestFromCounts({ kind: "numeric", referenceCounts: [1, 2], currentCounts: [1, 1], method: "wasserstein" }), "support");
+  });
+});
+
+describe("speed", () => {
+  test("KS on 10⁶ values is O(n log n) and the exact p-value for 10 000 × 9 999 stays fast", () => {
+    const big = (n: number, shift: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1 + shift);
+    let t = performance.now();
+    const r = ksTwoSample(big(1_000_000, 0), big(1_000_000, 0.001));
+    const ms = performance.now() - t;
+    assert.equal(r.method, "asymp");
+    assert.ok(ms < 2000, `KS on 2 × 10⁶ values took ${ms.toFixed(0)} ms`);
+    t = performance.now();
+    const e = ksTwoSample(big(10000, 0), big(9999, 0.3));
+    const exactMs = performance.now() - t;
+    assert.equal(e.method, "exact");
+    assert.ok(exactMs < 1000, `exact KS 10 000 × 9 999 took ${exactMs.toFixed(0)} ms`);
+  });
+});
