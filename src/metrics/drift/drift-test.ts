@@ -200,7 +200,7 @@ export function driftTest(input: DriftTestInput): DriftTestResult {
       const quantile = (input.psiBinning ?? "quantile") === "quantile";
       const bins = quantile ? quantileBins(a, b, input.psiBins ?? PSI_QUANTILE_BINS) : evidentlyNumericBins(a, b);
       computed = fromBins("psi", bins, input);
-      if (quantile && "edges" in bins && bins.edges!.length === 0) computed.notes.push("the reference is constant: PSI bins are (−∞, value] and above it");
+      if (quantile && a[0] === a[a.length - 1]) computed.notes.push("the reference is constant: PSI bins are (−∞, value] and above it");
       break;
     }
   }
