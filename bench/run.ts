@@ -3,7 +3,7 @@
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
  * OPENSCALE_BENCH_ONLY=open stops after the client open figures; `node --import tsx bench/run.ts quality` runs only
  * the quality-metrics part, `… monitoring` only feedback ingestion and the quality run, `… fairness` only the
- * fairness run.
+ * fairness run, `… drift` only feature drift at scale and LIME.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -28,6 +28,7 @@ import { ingestionBench } from "./ingestion";
 import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 import { monitoringBench } from "./monitoring";
 import { fairnessBench } from "./fairness";
+import { driftBench } from "./drift";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -73,6 +74,10 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [];
   if (process.argv[2] === "quality") {
     printRows(qualityMetricsRows(qualityMetricsBench()));
+    return;
+  }
+  if (process.argv[2] === "drift") {
+    printRows(await driftBench());
     return;
   }
   if (process.argv[2] === "fairness") {
@@ -201,6 +206,8 @@ async function main(): Promise<void> {
   rows.push(...(await monitoringBench()).rows);
   // A fairness run on 10k payload rows: time, engine calls, rows re-scored, our own compute time.
   rows.push(...(await fairnessBench()));
+  // Feature drift over 1M payload rows (PGlite and PostgreSQL) and one LIME explanation.
+  rows.push(...(await driftBench()));
 
   printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });

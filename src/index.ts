@@ -23,6 +23,7 @@ export type { FairnessEnableOptions } from "./data-mart/monitors/fairness-monito
 export type { FairnessFeatureMetric, FairnessGroupEntry, FairnessSample } from "./data-mart/monitors/fairness-viewer";
 export type { DriftEnableOptions, DriftRun } from "./data-mart/monitors/drift-monitoring";
 export type { FeatureDriftSample } from "./data-mart/monitors/feature-drift-viewer";
+export type { ExplanationTask } from "./service/monitor-resources";
 export type { MeasurementQueryOptions } from "./data-mart/monitors/measurement-viewer";
 export type {
   MeasurementCreateRequest,

@@ -14,6 +14,7 @@ import { PerformanceMonitoring } from "./performance-monitoring";
 import { CustomMonitoring } from "./monitors/custom-monitoring";
 import { QualityMonitoring } from "./monitors/quality-monitoring";
 import { DriftMonitoring } from "./monitors/drift-monitoring";
+import { Explainability } from "./monitors/explainability";
 import { FairnessMonitoring } from "./monitors/fairness-monitoring";
 import { FeedbackLogging } from "./monitors/feedback-logging";
 import { checkKeys } from "./table-options";
@@ -59,6 +60,8 @@ export class Subscription {
   readonly fairness_monitoring: FairnessMonitoring;
   /** Model drift, data drift and (beyond v1) feature drift against the training data. */
   readonly drift_monitoring: DriftMonitoring;
+  /** Why the model decided: LIME and contrastive explanations of payload rows. */
+  readonly explainability: Explainability;
   /** Labelled rows the quality monitor compares the model's answers with. */
   readonly feedback_logging: FeedbackLogging;
   /** Custom monitors (client.data_mart.monitors.add) on this subscription. */
@@ -79,6 +82,7 @@ export class Subscription {
     this.quality_monitoring = new QualityMonitoring(service, output, this);
     this.fairness_monitoring = new FairnessMonitoring(service, output, this);
     this.drift_monitoring = new DriftMonitoring(service, output, this);
+    this.explainability = new Explainability(service, output, this);
     this.feedback_logging = new FeedbackLogging(service, output, this);
     this.monitoring = new CustomMonitoring(service, output, this);
   }

@@ -9,6 +9,12 @@ import { numberOf } from "./column-summary";
 
 /** Rows a category needs in training before its numeric ranges are trusted as a constraint. */
 export const MIN_CATEGORY_ROWS = 30;
+/**
+ * Share of a numeric column's training range a category's own range must leave out (at its two ends together) to
+ * count: narrower ranges are the structure of the data; the rest are chance extremes of a sample, which would
+ * flag rows of an unchanged population (and cost a condition per row for nothing).
+ */
+export const MIN_TRIM = 0.1;
 /** Expected count (under independence) above which a never-seen category pair counts as a constraint. */
 export const MIN_EXPECTED = 20;
 
@@ -56,8 +62,9 @@ export function learnConstraints(columns: readonly ConstraintColumn[]): DataCons
         if (v > range[1]) range[1] = v;
       }
       const overall = constraints.find((x): x is Extract<DataConstraint, { kind: "numeric_range" }> => x.kind === "numeric_range" && x.column === n.name);
-      // Only ranges narrower than the column's own say more than numeric_range does.
-      const narrower = Object.fromEntries(Object.entries(ranges).filter(([, [lo, hi]]) => overall && (lo > overall.min || hi < overall.max)));
+      // Only ranges clearly narrower than the column's own say more than numeric_range does.
+      const width = overall ? overall.max - overall.min : 0;
+      const narrower = Object.fromEntries(Object.entries(ranges).filter(([, [lo, hi]]) => overall && width > 0 && lo - overall.min + (overall.max - hi) >= MIN_TRIM * width));
       if (Object.keys(narrower).length) constraints.push({ kind: "catnum_range", categorical: c.name, numeric: n.name, ranges: sortKeys(narrower) });
     }
   });

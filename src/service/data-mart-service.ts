@@ -36,6 +36,8 @@ import type {
   MonitorDefinitionCreateOutcome,
   MonitorDefinitionCreateRequest,
   MonitorRun,
+  ExplanationTask,
+  ExplanationTaskRequest,
   FairnessRun,
   DebiasedScoringOutcome,
 } from "./monitor-resources";
@@ -156,6 +158,16 @@ export interface DataMartService {
   getDriftRun(subscription_uid: string, run_id: string): Promise<MonitorRun>;
   /** GET …/subscriptions/{s}/drift_tasks: newest first. */
   listDriftRuns(subscription_uid: string): Promise<{ runs: MonitorRun[] }>;
+  /** PUT …/subscriptions/{s}/models/drift: a drift model (.tar.gz) trained elsewhere. */
+  uploadDriftModel(subscription_uid: string, archive: Uint8Array): Promise<void>;
+  /** GET …/subscriptions/{s}/models/drift (beyond v1): the trained drift model as a .tar.gz. */
+  downloadDriftModel(subscription_uid: string): Promise<Uint8Array>;
+  /** POST /v1/data_marts/{dm}/explanation_tasks: the transaction checked at once, explained in the background. */
+  createExplanationTask(request: ExplanationTaskRequest): Promise<ExplanationTask>;
+  /** GET /v1/data_marts/{dm}/explanation_tasks/{id} */
+  getExplanationTask(request_id: string): Promise<ExplanationTask>;
+  /** GET /v1/data_marts/{dm}/explanations[?subscription_id=…]: newest first. */
+  listExplanations(query?: { subscription_id?: string; limit?: number }): Promise<{ explanations: ExplanationTask[] }>;
 
   /** Releases the database connection. The service reopens it on the next call. */
   close(): Promise<void>;

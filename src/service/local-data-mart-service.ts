@@ -20,6 +20,8 @@ import type {
   MonitorDefinitionCreateOutcome,
   MonitorDefinitionCreateRequest,
   MonitorRun,
+  ExplanationTask,
+  ExplanationTaskRequest,
   FairnessRun,
   DebiasedScoringOutcome,
 } from "./monitor-resources";
@@ -311,6 +313,21 @@ export class LocalDataMartService implements DataMartService {
   }
   listDriftRuns(subscription_uid: string): Promise<{ runs: MonitorRun[] }> {
     return this.#monitors.drift.listRuns(subscription_uid);
+  }
+  uploadDriftModel(subscription_uid: string, archive: Uint8Array): Promise<void> {
+    return this.#monitors.drift.uploadModel(subscription_uid, archive);
+  }
+  downloadDriftModel(subscription_uid: string): Promise<Uint8Array> {
+    return this.#monitors.drift.downloadModel(subscription_uid);
+  }
+  createExplanationTask(request: ExplanationTaskRequest): Promise<ExplanationTask> {
+    return this.#monitors.explainability.createTask(request);
+  }
+  getExplanationTask(request_id: string): Promise<ExplanationTask> {
+    return this.#monitors.explainability.getTask(request_id);
+  }
+  listExplanations(query?: { subscription_id?: string; limit?: number }): Promise<{ explanations: ExplanationTask[] }> {
+    return this.#monitors.explainability.list(query);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,7 @@ import type {
   MonitorRun,
 } from "./monitor-resources";
 import { LocalDrift } from "./local-drift";
+import { LocalExplainability } from "./local-explainability";
 import { LocalFairness } from "./local-fairness";
 import type { DeploymentMetrics, MetricsQuery, ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { DEFINITION_IDS, MONITORS, setConfiguration, type SubscriptionRow } from "./subscription-rows";
@@ -41,10 +42,13 @@ export class LocalMonitors {
   readonly fairness: LocalFairness;
   /** Drift configurations (with their training statistics) and runs. */
   readonly drift: LocalDrift;
+  /** Explainability configurations and explanation tasks. */
+  readonly explainability: LocalExplainability;
 
   constructor(private readonly context: MonitorContext) {
     this.fairness = new LocalFairness(context, this.runs);
     this.drift = new LocalDrift(context, this.runs);
+    this.explainability = new LocalExplainability(context);
   }
 
   // ---- definitions -------------------------------------------------------------------------------------------
@@ -81,6 +85,7 @@ export class LocalMonitors {
     const enabled = configuration?.enabled === true;
     if (monitor === "fairness_monitoring") return this.fairness.configure(subscription_uid, enabled, configuration.parameters ?? {});
     if (monitor === "drift_monitoring") return this.drift.configure(subscription_uid, enabled, configuration.parameters ?? {});
+    if (monitor === "explainability") return this.explainability.configure(subscription_uid, enabled, configuration.parameters ?? {});
     if (monitor === "quality_monitoring") {
       const parameters = checkQualityConfiguration(row, enabled, configuration.parameters ?? {});
       await setConfiguration(store, row.guid, monitor, enabled, parameters);
@@ -227,5 +232,7 @@ export class LocalMonitors {
 
   async settle(): Promise<void> {
     await this.runs.settle();
+    await this.explainability.settle();
+    await this.drift.settle();
   }
 }

@@ -155,3 +155,34 @@ export interface DebiasedScoringOutcome {
   /** Rows whose outcome the monitored attributes alone changed: their debiased answer is the reference group's. */
   debiased_rows: number;
 }
+
+/** POST /v1/data_marts/{dm}/explanation_tasks: v1 sends `{scoring_id, cem: "true"|"false"}`; `subscription_id` narrows the search (beyond v1). */
+export interface ExplanationTaskRequest {
+  scoring_id: string;
+  cem?: boolean | "true" | "false";
+  subscription_id?: string;
+}
+
+/** An explanation task as v1 returns it: `entity.status.state` in_progress, finished or error; the explanation in `entity`. */
+export interface ExplanationTask {
+  metadata: { id: string; created_at: string; finished_at?: string };
+  entity: {
+    scoring_id: string;
+    subscription_id: string;
+    deployment_id: string;
+    service_binding_id: string;
+    asset_id: string;
+    status: { state: "in_progress" | "finished" | "error"; error?: { message: string }; cem_state?: "error"; cem_error?: string };
+    input_features?: { name: string; value: unknown; feature_type: "numerical" | "categorical" }[];
+    predictions?: {
+      value: unknown;
+      probability: number;
+      explanation_features: { feature_name: string; feature_value: unknown; feature_range: string; weight: number; importance: number }[];
+      lime: { intercept: number; local_prediction: number; score: number; kernel_width: number; samples: number; feature_selection: string };
+    }[];
+    contrastive?: unknown;
+    perturbed_rows?: number;
+    engine_calls?: number;
+    compute_ms?: number;
+  };
+}

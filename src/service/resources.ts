@@ -126,7 +126,7 @@ export interface SubscriptionDeployment {
 }
 
 /** The monitors a subscription always has a configuration for; custom monitors are named by their definition's guid. */
-export type MonitorName = "payload_logging" | "performance_monitoring" | "quality_monitoring" | "fairness_monitoring" | "drift_monitoring";
+export type MonitorName = "payload_logging" | "performance_monitoring" | "quality_monitoring" | "fairness_monitoring" | "drift_monitoring" | "explainability";
 
 export interface MonitorConfiguration {
   enabled: boolean;

@@ -27,9 +27,9 @@ export interface ConfigurationRow {
 }
 
 /** v1 monitor definition ids of the monitors a subscription configures. */
-export const DEFINITION_IDS: Record<MonitorName, string> = { payload_logging: "payload_logging", performance_monitoring: "performance", quality_monitoring: "quality", fairness_monitoring: "fairness", drift_monitoring: "drift" };
+export const DEFINITION_IDS: Record<MonitorName, string> = { payload_logging: "payload_logging", performance_monitoring: "performance", quality_monitoring: "quality", fairness_monitoring: "fairness", drift_monitoring: "drift", explainability: "explainability" };
 
-export const MONITORS: readonly MonitorName[] = ["payload_logging", "performance_monitoring", "quality_monitoring", "fairness_monitoring", "drift_monitoring"];
+export const MONITORS: readonly MonitorName[] = ["payload_logging", "performance_monitoring", "quality_monitoring", "fairness_monitoring", "drift_monitoring", "explainability"];
 
 export function payloadTableName(subscriptionUid: string): string {
   return `Payload_${subscriptionUid}`;

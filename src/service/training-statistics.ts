@@ -8,6 +8,7 @@ import { z } from "zod";
 import { StateError, ValidationError } from "../errors";
 import { summarizeCategorical, summarizeNumeric, type ColumnSummary } from "../metrics/column-summary";
 import { learnConstraints, type DataConstraint } from "../metrics/data-constraints";
+import { limeTrainingSummary, type LimeTrainingSummary } from "../metrics/lime/index";
 import type { Queryable } from "../store/store";
 import { trainingColumns, type TrainingRows } from "./monitors/fairness-training";
 import type { SubscriptionRow } from "./subscription-rows";
@@ -23,6 +24,8 @@ export interface TrainingStatistics {
   features: Record<string, ColumnSummary>;
   label: ColumnSummary;
   constraints: DataConstraint[];
+  /** What LIME samples from (lime's quartile discretiser: per bin mean, std, min, max; category frequencies), over the rows with every feature. */
+  lime: LimeTrainingSummary | null;
   computed_at: string;
 }
 
@@ -59,6 +62,7 @@ export const trainingStatisticsSchema = z.strictObject(
     features: z.record(z.string(), summary),
     label: summary,
     constraints: z.array(z.record(z.string(), z.unknown())),
+    lime: z.record(z.string(), z.unknown()).nullable(),
     computed_at: z.string(),
   },
   { error: "expected training statistics as a monitor's get_details().parameters.training_statistics holds them" },
@@ -95,8 +99,24 @@ export function computeTrainingStatistics(row: SubscriptionRow, rows: TrainingRo
     features: summaries,
     label: problem_type === "regression" ? summarizeNumeric(labels) : summarizeCategorical(labels.map(String)),
     constraints: learnConstraints(columns),
+    lime: limeSummaryOf(columns),
     computed_at: new Date().toISOString(),
   };
+}
+
+/** LIME's summary over the training rows that have every feature (lime itself takes no missing values); null if none do. */
+function limeSummaryOf(columns: readonly { name: string; kind: "numeric" | "categorical"; values: unknown[] }[]): LimeTrainingSummary | null {
+  if (columns.length === 0) return null;
+  const missing = (v: unknown) => v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v));
+  const complete = columns[0]!.values.map((_, r) => r).filter((r) => columns.every((c) => !missing(c.values[r])));
+  if (complete.length === 0) return null;
+  return limeTrainingSummary(
+    columns.map((c) => ({
+      name: c.name,
+      categorical: c.kind === "categorical",
+      values: c.kind === "categorical" ? complete.map((r) => String(c.values[r])) : Float64Array.from(complete, (r) => Number(c.values[r])),
+    })),
+  );
 }
 
 /** Given statistics, checked against the subscription's features. */

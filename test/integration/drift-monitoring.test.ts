@@ -4,6 +4,9 @@
  * for discrete features, a shifted population drifting while an unshifted one stays clean, and the refusals.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, test } from "node:test";
 import {
   CustomMachineLearningInstance,
@@ -16,6 +19,7 @@ import {
 } from "../../src/index";
 import { constraintViolations, learnConstraints } from "../../src/metrics/data-constraints";
 import { driftTest } from "../../src/metrics/drift/index";
+import { predictCorrectness, type DriftModel } from "../../src/metrics/drift-model";
 import { creditAsset } from "../support/credit-asset";
 import { startProxiedMart, type ProxiedMart } from "../support/proxied-mart";
 import { twoMarts } from "../support/two-marts";
@@ -43,12 +47,24 @@ describe("drift monitoring on both stores", () => {
     const configuration = await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 500, training_data: rowsOf(training) });
     assert.equal(configuration.parameters.drift_threshold, 0.05);
     assert.equal(configuration.parameters.min_samples, 500);
-    assert.equal((configuration.parameters.config_status as { state: string }).state, "finished");
+    assert.equal((configuration.parameters.config_status as { state: string }).state, "in_progress", "the drift model trains in the background");
 
     const first = await subscription.drift_monitoring.run({ background_mode: false });
     assert.equal(first.status, "COMPLETED", first.error?.message);
     assert.match(out.lines.at(-1)!, /Waiting for end of drift monitoring run [\s\S]*COMPLETED[\s\S]*Successfully finished run/);
     assert.equal(first.statistics!.payload_rows, 600);
+    const details = await subscription.drift_monitoring.get_details();
+    assert.equal((details.parameters.config_status as { state: string }).state, "finished");
+    const model = details.parameters.drift_model as DriftModel;
+    // The window's predicted accuracy, computed in SQL, equals the model applied row by row here.
+    const window = await subscription.payload_logging.get_table_content({ limit: 600 });
+    const columns = Object.fromEntries(training.feature_columns.map((f) => [f, window.map((r) => r[f])]));
+    const expected = predictCorrectness(model, columns, window.map((r) => r.probability as number[])).reduce((a, b) => a + b, 0) / 600;
+    const [firstSample] = await subscription.drift_monitoring.get_metrics();
+    const metric = (id: string) => firstSample!.metrics.find((m) => m.id === id)!;
+    assert.ok(Math.abs(metric("predicted_accuracy").value! - expected) < 1e-9, `${metric("predicted_accuracy").value} vs ${expected}`);
+    assert.equal(metric("drift_magnitude").upper_limit, 0.05);
+    assert.ok(metric("drift_magnitude").value! < 0.02, "unshifted payload: no drop in accuracy");
     const constraints = learnConstraints(training.feature_columns.map((f) => ({ name: f, kind: training.categorical_columns.includes(f) ? "categorical" : "numeric", values: column(training, f) })));
     const columnsOf = (d: typeof clean) => Object.fromEntries(d.feature_columns.map((f) => [f, column(d, f)]));
     assert.equal(first.statistics!.broken_rows, constraintViolations(constraints, columnsOf(clean), 600).rows, "the SQL count equals the row-by-row check");
@@ -74,7 +90,8 @@ describe("drift monitoring on both stores", () => {
     for (const f of ["Age", "LoanAmount", "LoanDuration"]) assert.ok(drifted.includes(f), `${f} drifted (drifted: ${drifted.join(", ")})`);
     const [latest, earlier] = await subscription.drift_monitoring.get_metrics();
     const value = (s: typeof latest, id: string) => s!.metrics.find((m) => m.id === id)!.value!;
-    assert.ok(value(latest, "data_drift_magnitude") > 0.2 && value(earlier, "data_drift_magnitude") < 0.03, `${value(earlier, "data_drift_magnitude")} → ${value(latest, "data_drift_magnitude")}`);
+    assert.ok(value(latest, "data_drift_magnitude") > 0.1 && value(earlier, "data_drift_magnitude") < 0.03, `${value(earlier, "data_drift_magnitude")} → ${value(latest, "data_drift_magnitude")}`);
+    assert.ok(value(latest, "predicted_accuracy") < value(earlier, "predicted_accuracy") - 0.02, "the shifted population is predicted to be answered worse");
 
     await subscription.drift_monitoring.show_table();
     assert.match(out.tables.at(-1)!.title, /DriftMetrics/);
@@ -123,6 +140,51 @@ describe("drift monitoring: bad input and faults", () => {
       assert.ok(value.features.find((f) => f.feature === "InstallmentPercent")!.drifted, "payload spread around a constant training value drifts");
     } finally {
       await mart.close();
+    }
+  });
+
+  test("the drift model: engine failing while it trains, model_path missing or corrupt, a model downloaded and uploaded", async () => {
+    const mart = await startProxiedMart(creditAsset);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-drift-model-"));
+    try {
+      const { subscription, proxy } = mart;
+      await subscription.score(requests(clean).slice(0, 300));
+      proxy.failOn = proxy.calls + 2;
+      proxy.mode = "error";
+      await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, training_data: rowsOf(training) });
+      const failed = await subscription.drift_monitoring.run({ background_mode: false });
+      proxy.failOn = undefined;
+      const status = (await subscription.drift_monitoring.get_details()).parameters.config_status as { state: string; message: string };
+      assert.equal(status.state, "error");
+      assert.match(status.message, /drift model could not be trained: .*(HTTP 500|model crashed)/);
+      assert.equal(failed.status, "COMPLETED", "data and feature drift still run");
+      const [sample] = await subscription.drift_monitoring.get_metrics();
+      assert.deepEqual(sample!.metrics.map((m) => m.id), ["data_drift_magnitude"], "no model: no predicted accuracy");
+
+      const missing = path.join(dir, "none.tar.gz");
+      await assert.rejects(subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, model_path: missing }), (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path === "model_path" && /ENOENT/.test(i.message)));
+      const corrupt = path.join(dir, "corrupt.tar.gz");
+      fs.writeFileSync(corrupt, "not a model");
+      await assert.rejects(subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, model_path: corrupt }), (e: unknown) => e instanceof ValidationError && /not a gzip file/.test(e.message));
+
+      // A model trained, downloaded, and uploaded again (the Azure tutorial's model_path): no training then.
+      await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, training_data: rowsOf(training) });
+      await subscription.drift_monitoring.run({ background_mode: false });
+      const file = path.join(dir, "drift_model.tar.gz");
+      await subscription.drift_monitoring.download_model(file);
+      const trained = (await subscription.drift_monitoring.get_details()).parameters.drift_model;
+      await subscription.drift_monitoring.disable();
+      const calls = proxy.calls;
+      const uploaded = await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, model_path: file });
+      assert.equal((uploaded.parameters.config_status as { state: string; model_name: string }).model_name, "uploaded drift detection model");
+      assert.deepEqual(uploaded.parameters.drift_model, trained);
+      const run = await subscription.drift_monitoring.run({ background_mode: false });
+      assert.equal(proxy.calls, calls, "nothing trained, nothing scored");
+      assert.equal(run.status, "COMPLETED");
+      assert.ok((await subscription.drift_monitoring.get_metrics())[0]!.metrics.some((m) => m.id === "predicted_accuracy"));
+    } finally {
+      await mart.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { ValidationError } from "../../errors";
 import type { DataMartService } from "../../service/data-mart-service";
 import type { MeasurementHour, MeasurementSample, MonitorRun } from "../../service/monitor-resources";
@@ -7,12 +8,12 @@ import type { MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys } from "../table-options";
-import { waitForRun } from "../wait-for-run";
+import { RUN_TIMEOUT_MS, waitForRun } from "../wait-for-run";
 import { FeatureDriftViewer, type FeatureDriftSample } from "./feature-drift-viewer";
 import { MeasurementViewer, type MeasurementQueryOptions } from "./measurement-viewer";
 
 const SUBJECT = "drift_monitoring";
-const ENABLE_OPTIONS = ["threshold", "min_records", "deployment_uid", "training_data", "training_data_statistics", "feature_drift_method", "feature_drift_threshold"];
+const ENABLE_OPTIONS = ["threshold", "min_records", "deployment_uid", "training_data", "training_data_statistics", "model_path", "feature_drift_method", "feature_drift_threshold"];
 
 export interface DriftEnableOptions {
   /** The largest accepted drop in accuracy (v1 `drift_threshold`), the upper limit of `drift_magnitude`. */
@@ -24,6 +25,8 @@ export interface DriftEnableOptions {
   training_data?: TrainingRows;
   /** Statistics computed before: another monitor's `get_details().parameters.training_statistics`. */
   training_data_statistics?: unknown;
+  /** A drift model trained elsewhere (v1): the `.tar.gz` that `download_model()` wrote. With it, no model is trained. */
+  model_path?: string;
   /** Feature drift's test for every feature (beyond v1); `auto` (the default) picks one per feature, as Evidently does. */
   feature_drift_method?: FeatureDriftMethod;
   /** The chosen method's threshold (a p-value's significance level, or a distance). */
@@ -59,9 +62,20 @@ export class DriftMonitoring {
     if (o.feature_drift_method !== undefined && !(FEATURE_DRIFT_METHODS as readonly string[]).includes(o.feature_drift_method)) {
       throw new ValidationError(`${SUBJECT}.enable() options`, [{ path: "feature_drift_method", message: `expected one of ${FEATURE_DRIFT_METHODS.join(", ")}` }]);
     }
+    if (o.model_path !== undefined) {
+      if (typeof o.model_path !== "string" || o.model_path === "") throw new ValidationError(`${SUBJECT}.enable() options`, [{ path: "model_path", message: "expected the path of a drift model .tar.gz" }]);
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(o.model_path);
+      } catch (error) {
+        throw new ValidationError(`${SUBJECT}.enable() options`, [{ path: "model_path", message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give the path of the .tar.gz that download_model() wrote` }]);
+      }
+      await this.service.uploadDriftModel(this.subscription.uid, bytes);
+    }
     return this.service.setMonitorConfiguration(this.subscription.uid, "drift_monitoring", {
       enabled: true,
       parameters: {
+        ...(o.model_path !== undefined ? { train_drift_model: false } : {}),
         drift_threshold: o.threshold,
         min_samples: o.min_records,
         ...(o.deployment_uid !== undefined ? { deployment_id: o.deployment_uid } : {}),
@@ -72,6 +86,12 @@ export class DriftMonitoring {
         ...(o.training_data_statistics !== undefined ? { training_data_statistics: o.training_data_statistics } : {}),
       },
     });
+  }
+
+  /** Writes the trained drift model to `path` as a .tar.gz (beyond v1), for `enable({ model_path })` elsewhere. */
+  async download_model(path: string): Promise<void> {
+    if (typeof path !== "string" || path === "") throw new ValidationError(`${SUBJECT}.download_model()`, [{ path: "path", message: "expected a file path, e.g. 'drift_model.tar.gz'" }]);
+    fs.writeFileSync(path, await this.service.downloadDriftModel(this.subscription.uid));
   }
 
   async disable(): Promise<void> {
@@ -91,11 +111,24 @@ export class DriftMonitoring {
     if (o.background_mode !== undefined && typeof o.background_mode !== "boolean") {
       throw new ValidationError(`${SUBJECT}.run() options`, [{ path: "background_mode", message: "expected true or false" }]);
     }
+    await this.modelReady();
     const run = toDriftRun(await this.service.createDriftRun(this.subscription.uid));
     if (o.background_mode === false) {
       return waitForRun(`Waiting for end of drift monitoring run ${run.id}`, this.output.print, async () => toDriftRun(await this.service.getDriftRun(this.subscription.uid, run.id)), undefined, { running: STATUS.running, success: STATUS.completed });
     }
     return run;
+  }
+
+  /** As v1, a run first waits for the drift model's training to end (`config_status.state` finished or error). */
+  private async modelReady(): Promise<void> {
+    const started = Date.now();
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      const details = await this.get_details();
+      const state = (details.parameters.config_status as { state?: string } | undefined)?.state;
+      if (!details.enabled || (state !== "new" && state !== "in_progress")) return;
+      if (Date.now() - started > RUN_TIMEOUT_MS) return; // the service then says the model is still training
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   async get_run_details(run_uid?: string): Promise<DriftRun | { runs: DriftRun[] }> {

@@ -12,7 +12,7 @@ import type { SubscriptionRow } from "../subscription-rows";
 import type { TrainingStatistics } from "../training-statistics";
 import type { DriftParameters } from "./drift-config";
 import { writeMeasurement } from "./measurements";
-import { constraintViolationCounts, payloadHistograms, windowBounds, type HistogramColumn, type PayloadWindowSpec } from "./payload-histograms";
+import { constraintViolationCounts, payloadHistograms, refreshPlannerStatistics, windowBounds, type HistogramColumn, type PayloadWindowSpec } from "./payload-histograms";
 import { RunFailure, type RunResult } from "./runs";
 
 export interface DriftRunContext {
@@ -36,6 +36,7 @@ export async function evaluateDrift(context: DriftRunContext): Promise<RunResult
   const run: Record<string, number> = { payload_rows: 0, features: 0, drifted_features: 0, broken_rows: 0 };
   const schema = row.payload_schema ?? [];
   let spec: PayloadWindowSpec = { table: row.payload_table, deployment_id: parameters.deployment_id, ...(context.previousNewest ? { after: context.previousNewest } : {}) };
+  if (schema.length) run.analyzed = (await refreshPlannerStatistics(db, row.payload_table)) ? 1 : 0;
   let bounds = schema.length ? await windowBounds(db, spec) : { rows: 0, oldest: null, newest: null };
   if (bounds.rows < min && schema.length) {
     spec = { table: row.payload_table, deployment_id: parameters.deployment_id, newest: min };
@@ -56,16 +57,21 @@ export async function evaluateDrift(context: DriftRunContext): Promise<RunResult
   const output = prediction && present.has(prediction) ? prediction : undefined;
   const columnOf = (name: string, summary: TrainingStatistics["label"]): HistogramColumn => (summary.kind === "numeric" ? { name, kind: "numeric", edges: summary.edges } : { name, kind: "categorical" });
   const columns = [...features.map((f) => columnOf(f, statistics.features[f]!)), ...(output ? [columnOf(output, statistics.label)] : [])];
+  run.bounds_ms = Math.round(performance.now() - started);
+  let t = performance.now();
   const histograms = await payloadHistograms(db, spec, columns);
+  run.histograms_ms = Math.round(performance.now() - t);
   const method = parameters.feature_drift;
   const results: (FeatureDriftResult & { feature: string })[] = features.map((f, i) => ({ feature: f, ...featureDrift(statistics.features[f]!, histograms[i]!, method) }));
   const outputDrift = output ? { column: output, ...featureDrift(statistics.label, histograms[features.length]!, method) } : undefined;
   run.features = results.length;
   run.drifted_features = results.filter((r) => r.drifted).length;
+  t = performance.now();
   const violations = await constraintViolationCounts(db, spec, statistics.constraints);
+  run.constraints_ms = Math.round(performance.now() - t);
   run.broken_rows = violations.rows;
   const model = context.predictAccuracy ? await context.predictAccuracy(spec) : undefined;
-  run.compute_ms = Math.round(performance.now() - started);
+  run.total_ms = Math.round(performance.now() - started);
 
   const data_drift_magnitude = violations.rows / bounds.rows;
   const values: { id: string; value: number | null }[] = [];

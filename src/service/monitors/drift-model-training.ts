@@ -1,0 +1,77 @@
+/**
+ * The drift model's life in the service: trained from the training rows scored by the engine in batches (the
+ * monitored model's answers are what it learns to judge), and applied to a payload window in SQL, where the rows are:
+ * the model is linear in its inputs, so the window's predicted accuracy is one AVG over the table.
+ */
+import type { FieldsValues } from "../../engines/adapter";
+import { CLIP, trainDriftModel, type DriftModel } from "../../metrics/drift-model";
+import { quoteName, type Queryable } from "../../store/store";
+import type { SubscriptionRow } from "../subscription-rows";
+import { scoreInBatches, type ScoringTally } from "./batch-scoring";
+import { trainingColumns, type TrainingRows } from "./fairness-training";
+import { sqlString, type PayloadWindowSpec } from "./payload-histograms";
+
+/** Scores the training rows through the engine (1,000 per call) and trains the drift model on the answers. */
+export async function trainOnEngine(row: SubscriptionRow, rows: TrainingRows, score: (payload: FieldsValues) => Promise<FieldsValues>): Promise<{ model: DriftModel; tally: ScoringTally }> {
+  const p = row.asset_properties;
+  const features = p.feature_fields ?? [];
+  const label = p.label_column!;
+  const table = trainingColumns(rows, [...features, label], "drift_monitoring.enable()");
+  const columns = features.map((name) => ({ name, values: table.column(name) }));
+  const tally: ScoringTally = { engine_calls: 0, scored_rows: 0 };
+  const scored = await scoreInBatches(features, table.count, (i) => columns.map((c) => c.values[i]), score, p, tally);
+  const categorical = new Set(p.categorical_fields ?? []);
+  const model = trainDriftModel({
+    columns: columns.map((c) => ({ name: c.name, kind: categorical.has(c.name) ? "categorical" : "numeric", values: c.values })),
+    probabilities: scored.probabilities,
+    predictions: scored.predictions,
+    labels: table.column(label),
+  });
+  return { model, tally };
+}
+
+function sqlNumber(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`the drift model holds a non-finite weight (${x})`);
+  return String(x);
+}
+
+/** The drift model's logit for the window's row `w`, as a SQL expression. */
+function logitSql(model: DriftModel, probability: string | undefined): string {
+  const terms = [sqlNumber(model.intercept)];
+  for (const input of model.inputs) {
+    const col = `w.${quoteName(input.name)}`;
+    if (input.kind === "numeric") {
+      if (input.std === 0 || input.weight === 0) continue;
+      terms.push(`${sqlNumber(input.weight)} * coalesce(least(greatest((${col}::float8 - ${sqlNumber(input.mean)}) / ${sqlNumber(input.std)}, -${CLIP}), ${CLIP}), 0)`);
+    } else if (input.categories.length) {
+      terms.push(`(CASE ${col}::text ${input.categories.map((c, k) => `WHEN ${sqlString(c)} THEN ${sqlNumber(input.weights[k]!)}`).join(" ")} ELSE 0 END)`);
+    }
+  }
+  if (probability) {
+    const p = `w.${quoteName(probability)}`;
+    // Two classes (the usual case) without unnesting; more classes sort the vector.
+    const max = `(CASE WHEN array_length(${p}, 1) = 2 THEN greatest(${p}[1], ${p}[2]) ELSE (SELECT max(v) FROM unnest(${p}) v) END)`;
+    const margin = `(CASE WHEN array_length(${p}, 1) = 2 THEN abs(${p}[1] - ${p}[2]) ELSE (SELECT a[1] - coalesce(a[2], 0) FROM (SELECT array_agg(v ORDER BY v DESC) AS a FROM unnest(${p}) v) s) END)`;
+    terms.push(`${sqlNumber(model.confidence.max_probability)} * coalesce(${max}, 0)`, `${sqlNumber(model.confidence.margin)} * coalesce(${margin}, 0)`);
+  }
+  return terms.join(" + ");
+}
+
+/** The window's predicted accuracy: the mean of P(the model is right) over its rows, computed in the database. */
+export async function predictedAccuracy(db: Queryable, row: SubscriptionRow, spec: PayloadWindowSpec, model: DriftModel): Promise<number> {
+  const schema = row.payload_schema ?? [];
+  const probability = schema.find((f) => f.name === row.asset_properties.probability_fields?.[0] && f.type === "array<double>")?.name;
+  const columns = [...new Set([...model.inputs.map((i) => i.name), ...(probability ? [probability] : [])])].filter((c) => schema.some((f) => f.name === c));
+  const params: unknown[] = [spec.deployment_id];
+  let where = "deployment_id = $1";
+  if (spec.after !== undefined) (params.push(spec.after), (where += " AND scoring_timestamp > $2"));
+  const limit = spec.newest !== undefined ? ` ORDER BY scoring_timestamp DESC, scoring_id DESC LIMIT ${Math.trunc(spec.newest)}` : "";
+  const known = new Set(columns);
+  const usable: DriftModel = { ...model, inputs: model.inputs.filter((i) => known.has(i.name)) };
+  const [found] = await db.query<{ accuracy: number | string | null }>(
+    `SELECT avg(1 / (1 + exp(least(-(${logitSql(usable, probability)}), 700)))) AS accuracy
+     FROM (SELECT ${columns.map(quoteName).join(", ")} FROM ${quoteName(spec.table)} WHERE ${where}${limit}) AS w`,
+    params,
+  );
+  return Number(found?.accuracy ?? NaN);
+}
