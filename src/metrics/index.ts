@@ -16,3 +16,21 @@ export type { RegressionInput, RegressionMetricId, RegressionMetrics } from "./r
 export { DESCRIBE_STATISTICS, describeNumbers } from "./describe";
 export { FAVOURABLE, NO_GROUP, OTHER_OUTCOME, UNFAVOURABLE, featureFairness } from "./fairness";
 export type { FairnessInput, FeatureFairness, GroupRate, MonitoredRate } from "./fairness";
+export { candidateValues, contrastiveExplanation, CONTRASTIVE_BATCH_SIZE, CONTRASTIVE_MAX_ENGINE_CALLS, CONTRASTIVE_STEPS } from "./contrastive";
+export type {
+  Candidate,
+  CategoricalContrastiveFeature,
+  ContrastiveExplanation,
+  ContrastiveFeature,
+  ContrastiveInput,
+  ContrastiveScorer,
+  FeatureChange,
+  KeptFeature,
+  NumericContrastiveFeature,
+  PertinentNegative,
+  PertinentNegativeFound,
+  PertinentNegativeMissing,
+  PertinentPositive,
+  PertinentPositiveFound,
+  PertinentPositiveMissing,
+} from "./contrastive";
