@@ -77,6 +77,7 @@ export class NegativeSearch {
   private allFull = true;
   private exhausted = false;
   private probabilityBefore: number | null = null;
+  private scored = 0;
 
   constructor(private readonly spec: CheckedInput) {
     this.drops = spec.grid.map((values) => new Float64Array(values.length).fill(-Infinity));
@@ -99,6 +100,7 @@ export class NegativeSearch {
   absorb(rows: readonly ScoredRow[], before: ScoredRow): void {
     this.probabilityBefore = before.probability;
     if (!this.pendingFull) this.allFull = false;
+    this.scored += this.pending.length;
     this.pending.forEach((combo, i) => {
       const row = rows[i]!;
       if (combo.features.length === 1) {
@@ -112,9 +114,13 @@ export class NegativeSearch {
 
   result(calls: number): PertinentNegative {
     if (this.best === null) {
-      const reason = this.exhausted
-        ? `no change on the candidate grid moves the prediction off ${String(this.spec.predictedClass)} (${this.rounds} round${this.rounds === 1 ? "" : "s"}, every combination scored)`
-        : `no change scored in ${this.rounds} round${this.rounds === 1 ? "" : "s"} moves the prediction off ${String(this.spec.predictedClass)} within ${calls} engine call${calls === 1 ? "" : "s"}: raise maxEngineCalls or batchSize to search further`;
+      const rounds = `${this.rounds} round${this.rounds === 1 ? "" : "s"}`;
+      const off = `moves the prediction off ${String(this.spec.predictedClass)}`;
+      const reason = this.exhausted && this.allFull
+        ? `no change on the candidate grid ${off} (${rounds}, every combination scored)`
+        : this.done
+          ? `none of the ${this.scored} changes scored in ${rounds} ${off} (rounds past the first held only the most promising combinations that fit in one call): raise batchSize to search more of the grid`
+          : `none of the ${this.scored} changes scored in ${rounds} ${off} within ${calls} engine call${calls === 1 ? "" : "s"}: raise maxEngineCalls or batchSize to search further`;
       return { found: false, reason, grid_exhausted: this.exhausted && this.allFull, rounds: this.rounds };
     }
     const { combo, row } = this.best;
