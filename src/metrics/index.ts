@@ -19,3 +19,21 @@ export type { FairnessInput, FeatureFairness, GroupRate, MonitoredRate } from ".
 export * from "./drift";
 export { LIME_STD_EPSILON, LimeRandom, limeBinNames, limeExplain, limeSample, limeTrainingSummary } from "./lime";
 export type { LimeCategoricalFeature, LimeExplainInput, LimeExplanation, LimeFeatureSelection, LimeFeatureSummary, LimeFeatureWeight, LimeNumericFeature, LimeSample, LimeSampleOptions, LimeTrainingColumn, LimeTrainingSummary, LimeValue } from "./lime";
+export { candidateValues, contrastiveExplanation, CONTRASTIVE_BATCH_SIZE, CONTRASTIVE_MAX_ENGINE_CALLS, CONTRASTIVE_STEPS } from "./contrastive";
+export type {
+  Candidate,
+  CategoricalContrastiveFeature,
+  ContrastiveExplanation,
+  ContrastiveFeature,
+  ContrastiveInput,
+  ContrastiveScorer,
+  FeatureChange,
+  KeptFeature,
+  NumericContrastiveFeature,
+  PertinentNegative,
+  PertinentNegativeFound,
+  PertinentNegativeMissing,
+  PertinentPositive,
+  PertinentPositiveFound,
+  PertinentPositiveMissing,
+} from "./contrastive";
