@@ -180,7 +180,7 @@ export interface ExplanationTask {
       explanation_features: { feature_name: string; feature_value: unknown; feature_range: string; weight: number; importance: number }[];
       lime: { intercept: number; local_prediction: number; score: number; kernel_width: number; samples: number; feature_selection: string };
     }[];
-    contrastive?: unknown;
+    contrastive?: import("../metrics/contrastive/index").ContrastiveExplanation;
     perturbed_rows?: number;
     engine_calls?: number;
     compute_ms?: number;

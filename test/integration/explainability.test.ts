@@ -64,8 +64,24 @@ describe("explainability on both stores", () => {
     prediction.explanation_features.forEach((f, i) => assert.ok(Math.abs(f.weight - expected.weights[i]!.weight) < 1e-12, f.feature_range));
     assert.ok(Math.abs(prediction.lime.intercept - expected.intercept) < 1e-12);
 
+    // Contrastive: the pertinent negative's changes, applied to the row and scored, flip the answer.
+    const cem = await subscription.explainability.run({ transaction_id: id });
+    assert.equal(cem.entity.status.state, "finished");
+    const contrastive = cem.entity.contrastive!;
+    assert.ok(contrastive.engine_calls <= 8, `${contrastive.engine_calls} calls`);
+    const pn = contrastive.pertinent_negative;
+    assert.ok(pn.found, "the credit model's answer can be flipped");
+    if (pn.found) {
+      const changed = { ...instance, ...Object.fromEntries(pn.changes.map((c) => [c.feature, c.to])) };
+      const answer = await subscription.score([changed]);
+      assert.equal(answer.values[0]![answer.fields.indexOf("prediction")], pn.target_class);
+      assert.notEqual(pn.target_class, prediction.value);
+    }
+    await subscription.explainability.show(cem);
+    assert.match(out.lastTable().title, /Contrastive: the smallest change that makes it/);
+
     const table = await subscription.explainability.get_table_content();
-    assert.equal(table.length, 2);
+    assert.equal(table.length, 3);
     assert.deepEqual(Object.keys(table[0]!), ["request_id", "transaction_id", "asset_id", "asset_type", "deployment_id", "subscription_id", "service_binding_id", "explanation", "error", "status", "created_by", "created_at"]);
     await subscription.explainability.list_explanations();
     assert.match(out.lastTable().title, /Explanations/);
@@ -99,6 +115,14 @@ describe("explainability: bad input and faults", () => {
       assert.match(failed.entity.status.error!.message, /HTTP 500|model crashed/);
       assert.equal(failed.entity.predictions, undefined, "no half result");
       assert.match(mart.out.lines.at(-1)!, /Run failed with status: error[\s\S]*Reason:/);
+      // LIME done (5 calls), then the engine fails during the contrastive search: v1's partial success.
+      proxy.failOn = proxy.calls + 6;
+      const partial = await subscription.explainability.run({ transaction_id: id, cem: true });
+      proxy.failOn = undefined;
+      assert.equal(partial.entity.status.state, "finished");
+      assert.match(partial.entity.status.cem_error!, /HTTP 500|model crashed/);
+      assert.equal(partial.entity.predictions![0]!.explanation_features.length, 10, "LIME's result is kept");
+      assert.match(mart.out.lines.at(-1)!, /Partially successfully finished run, cem_error="/);
     } finally {
       await mart.close();
     }

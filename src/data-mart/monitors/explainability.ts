@@ -1,6 +1,7 @@
 import { SynchronousRunPrinter, buildTable, type BarChartInput } from "../../display/index";
 import { ValidationError } from "../../errors";
 import type { DataMartService } from "../../service/data-mart-service";
+import type { ContrastiveExplanation } from "../../metrics/contrastive/index";
 import type { ExplanationTask } from "../../service/monitor-resources";
 import type { TrainingRows } from "../../service/monitors/fairness-training";
 import type { MonitorConfiguration } from "../../service/resources";
@@ -107,15 +108,15 @@ export class Explainability {
       rows: prediction.explanation_features.map((f) => [f.feature_range, f.weight >= 0 ? `raises P(${String(prediction.value)})` : `lowers P(${String(prediction.value)})`, f.weight]),
     };
     this.output.chart(chart);
-    const contrastive = task.entity.contrastive as { pertinent_negative?: { found: boolean; changes?: { feature: string; from: unknown; to: unknown }[]; target_class?: unknown }; pertinent_positive?: { features?: string[] } } | undefined;
-    if (contrastive?.pertinent_negative) {
+    const contrastive = task.entity.contrastive as ContrastiveExplanation | undefined;
+    if (contrastive) {
       const pn = contrastive.pertinent_negative;
-      const rows = (pn.changes ?? []).map((c) => [c.feature, c.from, c.to]);
+      const pp = contrastive.pertinent_positive;
       this.output.table({
-        title: pn.found ? `Contrastive: the smallest change that makes it ${String(pn.target_class)}` : "Contrastive: no change within the search's budget flips the answer",
+        title: pn.found ? `Contrastive: the smallest change that makes it ${String(pn.target_class)}` : `Contrastive: ${pn.reason}`,
         columns: ["feature", "value", "changed to"],
-        rows,
-        ...(contrastive.pertinent_positive?.features ? { note: `Pertinent positive (features that alone keep the answer): ${contrastive.pertinent_positive.features.join(", ")}` } : {}),
+        rows: pn.found ? pn.changes.map((c) => [c.feature, c.from, c.to]) : [],
+        note: pp.found ? `Pertinent positive: ${pp.kept.length ? pp.kept.map((k) => `${k.feature}=${String(k.value)}`).join(", ") : "none"} alone keep${pp.kept.length === 1 ? "s" : ""} ${String(contrastive.predicted_class)} (the other features at their training median or most frequent value); ${contrastive.engine_calls} engine calls` : `Pertinent positive: ${pp.reason}`,
       });
     }
   }
