@@ -66,6 +66,23 @@ const fairnessSection: [string, RegExp[]][] = [
   ["show_table({ debiased: true })", [/DebiasedFairnessMetrics/]],
 ];
 
+/** The drift cells of section 6 (the tutorials that have them). */
+const driftSection: [string, RegExp[]][] = [
+  ["drift_monitoring.enable(", [/drift_threshold/, /state: 'in_progress'/]],
+  ["drift_run_details = await", [/Waiting for end of drift monitoring run/, /Successfully finished run/]],
+  ["drift_monitoring.get_table_content()", [/Drift metrics as rows/, /predicted_accuracy/, /data_drift_magnitude/]],
+  ["show_feature_drift", [/Feature drift \(measurement_id=/, /<svg/]],
+];
+
+/** The explanation cells: LIME's weights, and the contrastive search where the tutorial asks for it (`cem`). */
+const explainSection = (cem: boolean): [string, RegExp[]][] => [
+  ["explainability.enable(", [/training_statistics/, /rows: 5000/]],
+  ["explainability.run(", [/Looking for explanation for/, /Successfully finished run/]],
+  ["explainability.show(", [/LIME explanation of/, /<svg/, ...(cem ? [/Contrastive: the smallest change that makes it/] : [])]],
+  ["explained.explanation_features", [/Why (No Risk|Risk): \d+ engine calls/]],
+  ["list_explanations", [/Explanations \(subscription_id=/]],
+];
+
 /** What each notebook must show, beyond running without error: cell source fragment → patterns its output matches. */
 const expectations: Record<string, [string, RegExp[]][]> = {
   "Custom ML engine.ipynb": [
@@ -80,6 +97,16 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["bindings.get_details()", [/password: '\*\*\*\*'/]],
     ...tutorialSections("prediction", "axios.post(scoring_endpoint.url"),
     ...fairnessSection,
+    ...explainSection(true),
+  ],
+  "Drift.ipynb": [
+    ["drift_monitoring.enable(", [/state: 'in_progress'/]],
+    ["drift_run_details = await", [/Waiting for end of drift monitoring run/, /Successfully finished run/]],
+    ["show_feature_drift", [/Feature drift \(measurement_id=/, /<svg/, /0 of 20 features drifted/]],
+    ["shifted_run", [/Successfully finished run/]],
+    ["show_chart()", [/<svg/, /upper limit 0\.05/, /data_drift_magnitude/]],
+    ["feedback_logging.store", [/accuracy on labelled feedback/, /predicted accuracy \(drift model\)/]],
+    ["get_feature_drift", [/Feature drift of 600 payload rows/, /wasserstein/]],
   ],
   "Multiple ML engines.ipynb": [
     ["bindings.list();", [/Service bindings/, /WML instance/, /watson_machine_learning/, /My Azure ML Studio engine/, /azure_machine_learning/, /My AWS SageMaker engine/, /sagemaker_machine_learning/]],
@@ -96,6 +123,8 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_assets(", [/German credit risk model/, /scikit-learn_1\.1/]],
     ...tutorialSections("prediction", "identity/token"),
     ...fairnessSection,
+    ...driftSection,
+    ...explainSection(false),
   ],
   "Azure ML Studio engine.ipynb": [
     ["quality_monitoring.show_table()", [/QualityMetrics/, /area_under_roc/, /model_type: original/]],
@@ -105,6 +134,8 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_assets(", [/credit-risk-web-service/, /German credit risk \(Studio\)/]],
     ...tutorialSections("Scored Labels", "listKeys"),
     ...fairnessSection,
+    ...driftSection,
+    ...explainSection(true),
   ],
   "Azure ML Service engine.ipynb": [
     ["bindings.list();", [/My Azure ML Service engine/, /azure_machine_learning_service/]],
@@ -121,6 +152,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ["list_assets(", [/credit-risk-linear-learner/]],
     ...tutorialSections("predicted_label", "aws4.sign("),
     ...fairnessSection,
+    ...explainSection(true),
   ],
 };
 

@@ -116,7 +116,7 @@ export class Explainability {
         title: pn.found ? `Contrastive: the smallest change that makes it ${String(pn.target_class)}` : `Contrastive: ${pn.reason}`,
         columns: ["feature", "value", "changed to"],
         rows: pn.found ? pn.changes.map((c) => [c.feature, c.from, c.to]) : [],
-        note: pp.found ? `Pertinent positive: ${pp.kept.length ? pp.kept.map((k) => `${k.feature}=${String(k.value)}`).join(", ") : "none"} alone keep${pp.kept.length === 1 ? "s" : ""} ${String(contrastive.predicted_class)} (the other features at their training median or most frequent value); ${contrastive.engine_calls} engine calls` : `Pertinent positive: ${pp.reason}`,
+        note: `${pp.found ? (pp.kept.length ? `Pertinent positive: ${pp.kept.map((k) => `${k.feature}=${String(k.value)}`).join(", ")} alone keep${pp.kept.length === 1 ? "s" : ""} ${String(contrastive.predicted_class)} (the other features at their training median or most frequent value)` : `Pertinent positive: none needed (a row at the training medians and most frequent values is ${String(contrastive.predicted_class)} already)`) : `Pertinent positive: ${pp.reason}`}; ${contrastive.engine_calls} engine calls`,
       });
     }
   }
