@@ -47,19 +47,24 @@ async function peakRssDuring<T>(work: () => Promise<T>): Promise<{ result: T; pe
   }
 }
 
-async function driftOn(name: string, client: APIClient, subscription: Subscription, training: Record<string, unknown>[]): Promise<[string, string, string]> {
+async function driftOn(name: string, client: APIClient, subscription: Subscription, training: Record<string, unknown>[]): Promise<[string, string, string][]> {
   await subscription.payload_logging.store(records(PAYLOAD_ROWS));
   await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 1000, training_data: training });
   const t0 = performance.now();
   const { result: run, peakMb } = await peakRssDuring(() => subscription.drift_monitoring.run({ background_mode: false }));
   const wall = (performance.now() - t0) / 1000;
-  // The run's own time (its statistics), not the wait: a synchronous run polls with growing pauses.
-  const seconds = (run.statistics?.total_ms ?? NaN) / 1000;
+  const st = run.statistics!;
   if (run.status !== "COMPLETED") throw new Error(`drift run on ${name} ended ${run.status}: ${run.error?.message}`);
-  const rows = run.statistics!.payload_rows!;
+  // Feature drift's own time (window, histograms, constraints: the run's statistics), not the wait (a synchronous
+  // run polls with growing pauses) nor the drift model's predicted accuracy, reported apart.
+  const seconds = (st.bounds_ms! + st.histograms_ms! + st.constraints_ms!) / 1000;
+  const rows = st.payload_rows!;
   const cells = rows * 20;
   void client;
-  return [`feature drift, ${name}, ${rows / 1e6}M payload rows × 20 features`, `${(cells / seconds / 1e6).toFixed(2)}M cells/s`, `${seconds.toFixed(2)} s in the run (${wall.toFixed(2)} s waited): window ${run.statistics!.bounds_ms} ms, histograms ${run.statistics!.histograms_ms} ms, constraints ${run.statistics!.constraints_ms} ms, all in SQL (${run.statistics!.drifted_features} of 20 drifted); client peak RSS +${peakMb} MB; aim ≥ 2M cells/s`];
+  return [
+    [`feature drift, ${name}, ${rows / 1e6}M payload rows × 20 features`, `${(cells / seconds / 1e6).toFixed(2)}M cells/s`, `${seconds.toFixed(2)} s: window ${st.bounds_ms} ms (with ANALYZE), histograms ${st.histograms_ms} ms, constraints ${st.constraints_ms} ms, all in SQL (${st.drifted_features} of 20 drifted); client peak RSS +${peakMb} MB; aim ≥ 2M cells/s`],
+    [`model drift, ${name}, predicted accuracy of ${rows / 1e6}M rows`, `${(st.model_ms! / 1000).toFixed(2)} s`, `the drift model applied in SQL (one AVG); whole run ${(st.total_ms! / 1000).toFixed(2)} s, ${wall.toFixed(2)} s waited`],
+  ];
 }
 
 export async function driftBench(): Promise<[string, string, string][]> {
@@ -78,7 +83,7 @@ export async function driftBench(): Promise<[string, string, string][]> {
       await setup(client);
       const binding = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
       const subscription = await client.data_mart.subscriptions.add(creditAsset(binding));
-      rows.push(await driftOn(name, client, subscription, training));
+      rows.push(...(await driftOn(name, client, subscription, training)));
       await client.data_mart.delete({ background_mode: true });
       await client.close();
     }

@@ -31,6 +31,8 @@ export interface DriftModel {
   model_accuracy: number;
   drift_model_holdout_accuracy: number;
   training_rows: number;
+  /** Every training answer had two class probabilities (so the margin is 2·top − 1). */
+  binary?: boolean;
 }
 
 export interface DriftTrainingColumn {
@@ -137,6 +139,7 @@ export function trainDriftModel(input: { columns: readonly DriftTrainingColumn[]
     model_accuracy: correct.reduce((a: number, b) => a + b, 0) / n,
     drift_model_holdout_accuracy: right / held,
     training_rows: n,
+    binary: input.probabilities.every((p) => Array.isArray(p) && p.length === 2),
   };
 }
 

@@ -14,7 +14,7 @@ import { predictedAccuracy, trainOnEngine } from "./monitors/drift-model-trainin
 import { evaluateDrift } from "./monitors/drift-run";
 import type { TrainingRows } from "./monitors/fairness-training";
 import type { MonitorRuns } from "./monitors/runs";
-import { configurationRows, setConfiguration, type SubscriptionRow } from "./subscription-rows";
+import { configurationRows, disableConfiguration, setConfiguration, type SubscriptionRow } from "./subscription-rows";
 import { readTrainingStatistics, storeTrainingStatistics, trainingStatisticsFor } from "./training-statistics";
 
 export interface DriftContext {
@@ -41,11 +41,7 @@ export class LocalDrift {
   async configure(subscription_uid: string, enabled: boolean, parameters: Record<string, unknown>): Promise<void> {
     const row = await this.context.subscriptionRow(subscription_uid);
     const store = await this.context.store();
-    if (!enabled) {
-      const current = await this.configuration(store, row);
-      await setConfiguration(store, row.guid, MONITOR, false, (current?.parameters ?? {}) as Record<string, unknown>);
-      return;
-    }
+    if (!enabled) return disableConfiguration(store, row.guid, MONITOR);
     const checked = checkDriftConfiguration(row, parameters);
     const { statistics, fresh } = await trainingStatisticsFor(store, row, parameters, "drift_monitoring.enable()");
     const training_id = checked.train_drift_model ? randomUUID() : undefined;

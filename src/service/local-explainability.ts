@@ -8,7 +8,7 @@ import { NotFoundError, StateError, ValidationError } from "../errors";
 import type { Queryable, Store } from "../store/store";
 import type { ExplanationTask, ExplanationTaskRequest } from "./monitor-resources";
 import { explain, explainedRow, type Explanation } from "./monitors/explanation-task";
-import { configurationRows, setConfiguration, subscriptionRows, type SubscriptionRow } from "./subscription-rows";
+import { configurationRows, disableConfiguration, setConfiguration, subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 import { readTrainingStatistics, storeTrainingStatistics, trainingStatisticsFor } from "./training-statistics";
 
 export interface ExplainabilityContext {
@@ -61,11 +61,7 @@ export class LocalExplainability {
   async configure(subscription_uid: string, enabled: boolean, parameters: Record<string, unknown>): Promise<void> {
     const row = await this.context.subscriptionRow(subscription_uid);
     const store = await this.context.store();
-    if (!enabled) {
-      const current = (await configurationRows(store, [row.guid])).find((c) => c.monitor === MONITOR);
-      await setConfiguration(store, row.guid, MONITOR, false, (current?.parameters ?? {}) as Record<string, unknown>);
-      return;
-    }
+    if (!enabled) return disableConfiguration(store, row.guid, MONITOR);
     const extra = Object.keys(parameters ?? {}).filter((k) => k !== "training_data" && k !== "training_data_statistics");
     if (extra.length) throw new ValidationError("explainability.enable()", extra.map((k) => ({ path: k, message: "is not an option of explainability (training_data, training_data_statistics)" })));
     if (!row.payload_schema) {

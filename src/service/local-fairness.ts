@@ -14,7 +14,7 @@ import type { MonitorRuns } from "./monitors/runs";
 import { ensureDebiasedColumns } from "./payload-debiased-columns";
 import { knownPayloadSchema } from "./subscription-rows";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
-import { configurationRows, setConfiguration, type SubscriptionRow } from "./subscription-rows";
+import { configurationRows, disableConfiguration, setConfiguration, type SubscriptionRow } from "./subscription-rows";
 
 export interface FairnessContext {
   store(): Promise<Store>;
@@ -44,11 +44,7 @@ export class LocalFairness {
   async configure(subscription_uid: string, enabled: boolean, parameters: Record<string, unknown>): Promise<void> {
     const row = await this.context.subscriptionRow(subscription_uid);
     const store = await this.context.store();
-    if (!enabled) {
-      const current = await this.configuration(store, row);
-      await setConfiguration(store, row.guid, MONITOR, false, (current?.parameters ?? parameters) as Record<string, unknown>);
-      return;
-    }
+    if (!enabled) return disableConfiguration(store, row.guid, MONITOR);
     const checked = checkFairnessConfiguration(row, parameters, await this.knownLabels(store, row));
     await store.transaction(async (tx) => {
       await setConfiguration(tx, row.guid, MONITOR, true, checked as unknown as Record<string, unknown>);

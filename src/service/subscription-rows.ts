@@ -56,6 +56,12 @@ export async function setConfiguration(db: Queryable, guid: string, monitor: str
   );
 }
 
+/** Turns a monitor off and keeps its parameters and thresholds: a later enable starts from what is stored. */
+export async function disableConfiguration(db: Queryable, guid: string, monitor: string): Promise<void> {
+  const current = (await configurationRows(db, [guid])).find((c) => c.monitor === monitor);
+  await setConfiguration(db, guid, monitor, false, (current?.parameters ?? {}) as Record<string, unknown>, current?.thresholds ?? []);
+}
+
 export function subscriptionUrl(dataMartId: string, row: Pick<SubscriptionRow, "guid" | "binding_guid">): string {
   return `/v1/data_marts/${dataMartId}/service_bindings/${row.binding_guid}/subscriptions/${row.guid}`;
 }

@@ -6,6 +6,7 @@ import { FEATURE_DRIFT_METHODS, type FeatureDriftMethod } from "../../service/mo
 import type { TrainingRows } from "../../service/monitors/fairness-training";
 import type { MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
+import { disableMonitor } from "./disable-monitor";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys } from "../table-options";
 import { RUN_TIMEOUT_MS, waitForRun } from "../wait-for-run";
@@ -95,9 +96,7 @@ export class DriftMonitoring {
   }
 
   async disable(): Promise<void> {
-    const current = await this.get_details();
-    if (!current.enabled) throw new ValidationError(`${SUBJECT}.disable()`, [{ path: SUBJECT, message: "is not enabled: nothing to disable" }]);
-    await this.service.setMonitorConfiguration(this.subscription.uid, "drift_monitoring", { enabled: false, parameters: current.parameters });
+    await disableMonitor(this.service, this.subscription.uid, "drift_monitoring");
   }
 
   /** `{enabled, parameters: {drift_threshold, min_samples, config_status: {state}, …}}`, as v1. */

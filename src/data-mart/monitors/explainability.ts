@@ -6,6 +6,7 @@ import type { ExplanationTask } from "../../service/monitor-resources";
 import type { TrainingRows } from "../../service/monitors/fairness-training";
 import type { MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
+import { disableMonitor } from "./disable-monitor";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys, checkLimit } from "../table-options";
 import { RUN_TIMEOUT_MS } from "../wait-for-run";
@@ -33,9 +34,7 @@ export class Explainability {
   }
 
   async disable(): Promise<void> {
-    const current = await this.get_details();
-    if (!current.enabled) throw new ValidationError(`${SUBJECT}.disable()`, [{ path: SUBJECT, message: "is not enabled: nothing to disable" }]);
-    await this.service.setMonitorConfiguration(this.subscription.uid, "explainability", { enabled: false, parameters: current.parameters });
+    await disableMonitor(this.service, this.subscription.uid, "explainability");
   }
 
   async get_details(): Promise<MonitorConfiguration> {

@@ -8,6 +8,7 @@ import { trainingDistributionsSchema, type TrainingRows } from "../../service/mo
 import type { MonitorConfiguration } from "../../service/resources";
 import { parseOrThrow } from "../../validation";
 import type { Output } from "../output";
+import { disableMonitor } from "./disable-monitor";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys } from "../table-options";
 import { waitForRun } from "../wait-for-run";
@@ -83,9 +84,7 @@ export class FairnessMonitoring {
   }
 
   async disable(): Promise<void> {
-    const current = await this.get_details();
-    if (!current.enabled) throw new ValidationError(`${SUBJECT}.disable()`, [{ path: SUBJECT, message: "is not enabled: nothing to disable" }]);
-    await this.service.setMonitorConfiguration(this.subscription.uid, "fairness_monitoring", { enabled: false, parameters: current.parameters });
+    await disableMonitor(this.service, this.subscription.uid, "fairness_monitoring");
   }
 
   /** `{enabled, parameters: {features, favourable_class, unfavourable_class, min_records, deployment_id, class_label, training_data_distributions?}}`. */

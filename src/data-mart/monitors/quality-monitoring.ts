@@ -4,6 +4,7 @@ import type { DataMartService } from "../../service/data-mart-service";
 import type { MeasurementHour, MeasurementSample, MonitorRun } from "../../service/monitor-resources";
 import type { DeploymentMetrics, MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
+import { disableMonitor } from "./disable-monitor";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys } from "../table-options";
 import { waitForRun } from "../wait-for-run";
@@ -49,9 +50,7 @@ export class QualityMonitoring {
   }
 
   async disable(): Promise<void> {
-    const current = await this.get_details();
-    if (!current.enabled) throw new ValidationError(`${SUBJECT}.disable()`, [{ path: SUBJECT, message: "is not enabled: nothing to disable" }]);
-    await this.service.setMonitorConfiguration(this.subscription.uid, "quality_monitoring", { enabled: false, parameters: current.parameters });
+    await disableMonitor(this.service, this.subscription.uid, "quality_monitoring");
   }
 
   /** `{enabled, parameters: {evaluation_definition: {method, threshold}, min_feedback_data_size}}`. */

@@ -26,6 +26,7 @@ const modelSchema = z.strictObject({
   model_accuracy: finite.refine((a) => a >= 0 && a <= 1, "expected an accuracy in [0, 1]"),
   drift_model_holdout_accuracy: finite,
   training_rows: z.number().int().min(1),
+  binary: z.boolean().optional(),
 });
 
 function header(name: string, size: number): Buffer {

@@ -35,8 +35,11 @@ function sqlNumber(x: number): string {
   return String(x);
 }
 
+/** Where the model's confidence comes from in the payload table: the stored top probability (two classes), or the vector. */
+type Confidence = { kind: "top"; column: string } | { kind: "vector"; column: string } | undefined;
+
 /** The drift model's logit for the window's row `w`, as a SQL expression. */
-function logitSql(model: DriftModel, probability: string | undefined): string {
+function logitSql(model: DriftModel, confidence: Confidence): string {
   const terms = [sqlNumber(model.intercept)];
   for (const input of model.inputs) {
     const col = `w.${quoteName(input.name)}`;
@@ -47,11 +50,18 @@ function logitSql(model: DriftModel, probability: string | undefined): string {
       terms.push(`(CASE ${col}::text ${input.categories.map((c, k) => `WHEN ${sqlString(c)} THEN ${sqlNumber(input.weights[k]!)}`).join(" ")} ELSE 0 END)`);
     }
   }
-  if (probability) {
-    const p = `w.${quoteName(probability)}`;
-    // Two classes (the usual case) without unnesting; more classes sort the vector.
-    const max = `(CASE WHEN array_length(${p}, 1) = 2 THEN greatest(${p}[1], ${p}[2]) ELSE (SELECT max(v) FROM unnest(${p}) v) END)`;
-    const margin = `(CASE WHEN array_length(${p}, 1) = 2 THEN abs(${p}[1] - ${p}[2]) ELSE (SELECT a[1] - coalesce(a[2], 0) FROM (SELECT array_agg(v ORDER BY v DESC) AS a FROM unnest(${p}) v) s) END)`;
+  if (confidence) {
+    let max: string;
+    let margin: string;
+    if (confidence.kind === "top") {
+      // Two classes: the second probability is 1 − the top one, so the margin is 2·top − 1.
+      max = `w.${quoteName(confidence.column)}`;
+      margin = `(2 * ${max} - 1)`;
+    } else {
+      const p = `w.${quoteName(confidence.column)}`;
+      max = `(SELECT max(v) FROM unnest(${p}) v)`;
+      margin = `(SELECT a[1] - coalesce(a[2], 0) FROM (SELECT array_agg(v ORDER BY v DESC) AS a FROM unnest(${p}) v) s)`;
+    }
     terms.push(`${sqlNumber(model.confidence.max_probability)} * coalesce(${max}, 0)`, `${sqlNumber(model.confidence.margin)} * coalesce(${margin}, 0)`);
   }
   return terms.join(" + ");
@@ -60,8 +70,11 @@ function logitSql(model: DriftModel, probability: string | undefined): string {
 /** The window's predicted accuracy: the mean of P(the model is right) over its rows, computed in the database. */
 export async function predictedAccuracy(db: Queryable, row: SubscriptionRow, spec: PayloadWindowSpec, model: DriftModel): Promise<number> {
   const schema = row.payload_schema ?? [];
-  const probability = schema.find((f) => f.name === row.asset_properties.probability_fields?.[0] && f.type === "array<double>")?.name;
-  const columns = [...new Set([...model.inputs.map((i) => i.name), ...(probability ? [probability] : [])])].filter((c) => schema.some((f) => f.name === c));
+  const vector = schema.find((f) => f.name === row.asset_properties.probability_fields?.[0] && f.type === "array<double>")?.name;
+  const top = schema.find((f) => f.name === "prediction_probability")?.name;
+  const classes = row.asset_properties.class_labels?.length ?? 0;
+  const confidence: Confidence = twoClasses(classes, model) && top ? { kind: "top", column: top } : vector ? { kind: "vector", column: vector } : undefined;
+  const columns = [...new Set([...model.inputs.map((i) => i.name), ...(confidence ? [confidence.column] : [])])].filter((c) => schema.some((f) => f.name === c));
   const params: unknown[] = [spec.deployment_id];
   let where = "deployment_id = $1";
   if (spec.after !== undefined) (params.push(spec.after), (where += " AND scoring_timestamp > $2"));
@@ -69,9 +82,14 @@ export async function predictedAccuracy(db: Queryable, row: SubscriptionRow, spe
   const known = new Set(columns);
   const usable: DriftModel = { ...model, inputs: model.inputs.filter((i) => known.has(i.name)) };
   const [found] = await db.query<{ accuracy: number | string | null }>(
-    `SELECT avg(1 / (1 + exp(least(-(${logitSql(usable, probability)}), 700)))) AS accuracy
+    `SELECT avg(1 / (1 + exp(least(-(${logitSql(usable, confidence)}), 700)))) AS accuracy
      FROM (SELECT ${columns.map(quoteName).join(", ")} FROM ${quoteName(spec.table)} WHERE ${where}${limit}) AS w`,
     params,
   );
   return Number(found?.accuracy ?? NaN);
+}
+
+/** Whether the monitored model has two classes: the subscription says so, or the drift model learnt from binary answers. */
+function twoClasses(declared: number, model: DriftModel): boolean {
+  return declared === 2 || (declared === 0 && model.binary === true);
 }

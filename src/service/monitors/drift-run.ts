@@ -70,7 +70,9 @@ export async function evaluateDrift(context: DriftRunContext): Promise<RunResult
   const violations = await constraintViolationCounts(db, spec, statistics.constraints);
   run.constraints_ms = Math.round(performance.now() - t);
   run.broken_rows = violations.rows;
+  t = performance.now();
   const model = context.predictAccuracy ? await context.predictAccuracy(spec) : undefined;
+  run.model_ms = Math.round(performance.now() - t);
   run.total_ms = Math.round(performance.now() - started);
 
   const data_drift_magnitude = violations.rows / bounds.rows;
