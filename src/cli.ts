@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `openscale` command: the demo (`npm start`), the local engines, and the notebook runner.
+ * The `openscale` command: the demo (`npm start`), the local engines, the notebook runner, and the data mart server.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,6 +20,11 @@ Commands:
         Register the tslab kernel with Jupyter (default: your user's kernels, name tslab), with absolute paths to
         this Node.js and this tslab, so the kernel starts whatever Jupyter's PATH. --prefix DIR writes under
         DIR/share/jupyter/kernels (put DIR/share/jupyter in JUPYTER_PATH).
+  serve [--db URL | --data-dir DIR] [--port N] [--host HOST] [--tls-cert FILE --tls-key FILE]
+        Serve the data marts over the v1 REST API with API keys (PostgreSQL at URL, or the embedded database in DIR,
+        default .openscale/server). Prints the URL, never a key. SIGTERM lets in-flight requests finish.
+  apikeys create --role admin|editor|viewer|ingest --data-mart ID | list | revoke KEY_ID [--db URL | --data-dir DIR]
+        Manage the server's API keys: a new key is printed once and stored hashed; a revoked key stops at once.
   --version, --help`;
 
 async function main(argv: string[]): Promise<number> {
@@ -36,6 +41,16 @@ async function main(argv: string[]): Promise<number> {
     case "install-kernel": {
       const { installKernelCommand } = await import("./notebook/command");
       return installKernelCommand(args);
+    }
+    case "serve": {
+      const { serveCommand } = await import("./server/command");
+      return serveCommand(parseOptions(args).options);
+    }
+    case "apikeys": {
+      const { apikeysCommand } = await import("./server/command");
+      const [action, ...rest] = args;
+      const parsed = parseOptions(rest);
+      return apikeysCommand(action, parsed.positional, parsed.options);
     }
     case "--version":
     case "-v": {

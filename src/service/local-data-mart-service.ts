@@ -67,6 +67,8 @@ export interface LocalDataMartServiceOptions {
   engine?: AdapterOptions;
   /** The data mart's key for engine secrets at rest, asked for on first use (see ../store/secret-box.ts). */
   secrets: () => SecretBox;
+  /** The id a new data mart gets (a server names its data marts); a random uuid by default. */
+  dataMartId?: string;
 }
 
 const NOT_SET_UP =
@@ -130,7 +132,7 @@ export class LocalDataMartService implements DataMartService {
     }
     const store = await openStore(database, this.#options.location);
     try {
-      const pointer: DataMartPointer = { data_mart_id: randomUUID(), created_at: new Date().toISOString(), database };
+      const pointer: DataMartPointer = { data_mart_id: this.#options.dataMartId ?? randomUUID(), created_at: new Date().toISOString(), database };
       const rows = await store.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
       if (rows[0]) {
         // The schema already holds a data mart (another client set it up): join it.

@@ -182,9 +182,11 @@ export const MIGRATIONS: readonly Migration[] = [
 const TABLES = ["explanations", "training_statistics", "measurement_values", "measurements", "monitor_runs", "monitor_definitions", "data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
 
 /** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
-export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+/** `table` may name its schema (`schema.table`): each part is quoted. */
+export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS, table = "schema_migrations"): Promise<number> {
+  const name = table.split(".").map(quoteName).join(".");
   await store.query(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
+    `CREATE TABLE IF NOT EXISTS ${name} (
        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
   );
   let applied = 0;
@@ -193,10 +195,10 @@ export async function migrate(store: Store, migrations: readonly Migration[] = M
       // Several clients may migrate one server schema at once. PGlite has a single connection, and its advisory
       // locks delay process exit by 10 s, so the lock is taken on PostgreSQL only.
       if (store.kind === "postgresql") await tx.query("SELECT pg_advisory_xact_lock(7351001)");
-      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]);
+      const rows = await tx.query(`SELECT 1 FROM ${name} WHERE version = $1`, [migration.version]);
       if (rows.length > 0) return false;
       await execute(tx, migration.sql);
-      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      await tx.query(`INSERT INTO ${name} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
       return true;
     });
     if (done) applied++;

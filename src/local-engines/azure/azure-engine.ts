@@ -3,7 +3,7 @@ import type http from "node:http";
 import type { AzureCredentials } from "../../engines/azure-credentials";
 import { readBody, sendJson } from "../http-server";
 import { listenLoopbackTls, localCertificate } from "../https-server";
-import { LocalJwtIssuer, bearerToken } from "../jwt";
+import { LocalJwtIssuer, bearerToken } from "../../auth/jwt";
 import type { TrainedModel } from "../models/trained-model";
 import { scoreRows } from "../models/score-request";
 import { stableUuid } from "../stable-id";

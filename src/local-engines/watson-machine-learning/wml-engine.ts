@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
 import type { WatsonMachineLearningCredentials } from "../../engines/watson-machine-learning/credentials";
 import { listenLoopback, readBody, sendJson } from "../http-server";
-import { LocalJwtIssuer, bearerToken } from "../jwt";
+import { LocalJwtIssuer, bearerToken } from "../../auth/jwt";
 import { parseJson, scoreRows } from "../models/score-request";
 import type { TrainedModel } from "../models/trained-model";
 import { stableUuid } from "../stable-id";

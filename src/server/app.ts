@@ -1,0 +1,178 @@
+/**
+ * The data mart server's HTTP surface on fastify: the IBM Cloud IAM-style token exchange, bearer-token auth with
+ * roles checked per route, and the v1 routes, each a thin adapter over a data mart's DataMartService. Errors take
+ * v1's shape, `{errors: [{code, message, target?}], trace}`, with the status the error means. Logs (pino) never hold
+ * an API key, a token or a request body.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
+import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
+import type { Store } from "../store/store";
+import { activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import type { DataMarts } from "./data-marts";
+
+/** Token lifetime: one hour, as IBM Cloud IAM's. */
+export const TOKEN_SECONDS = 3600;
+/** The largest request body (payload records of 10,000 rows of 20 features fit). */
+export const BODY_LIMIT = 32 * 1024 * 1024;
+
+/** What a route needs: reading, changing, logging payloads (ingest keys may do only this), or managing keys. */
+type Access = "read" | "write" | "ingest" | "keys";
+const ALLOWED: Record<Role, readonly Access[]> = { admin: ["read", "write", "ingest", "keys"], editor: ["read", "write", "ingest"], viewer: ["read"], ingest: ["ingest"] };
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    apiKey?: ApiKeyRecord;
+  }
+}
+
+export interface ServerOptions {
+  store: Store;
+  dataMarts: DataMarts;
+  logger?: boolean | object;
+  https?: { key: Buffer; cert: Buffer };
+}
+
+function errorBody(status: number, code: string, message: string, trace: string, targets: { path: string; message: string }[] = []) {
+  return { errors: targets.length ? targets.map((t) => ({ code, message: `${t.path}: ${t.message}`, target: { type: "field", name: t.path } })) : [{ code, message }], trace, status_code: status };
+}
+
+/** The status and code an error means. */
+function classify(error: unknown): { status: number; code: string; message: string; targets?: { path: string; message: string }[] } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof ValidationError) return { status: 400, code: "bad_request", message: error.message, targets: error.issues };
+  if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message };
+  if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message };
+  // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
+  if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (fastifyError?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, code: "payload_too_large", message: `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB: send fewer records per request` };
+  if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) return { status: fastifyError.statusCode, code: "bad_request", message: fastifyError.message ?? "bad request" };
+  if (error instanceof OpenScaleError) return { status: 500, code: "internal_error", message: error.message };
+  return { status: 500, code: "internal_error", message: "internal error (see the server log, trace id)" };
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { store, dataMarts } = options;
+  const issuer = new LocalJwtIssuer(await signingSecret(store));
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    ...(options.https ? { https: options.https } : {}),
+    logger:
+      options.logger === false
+        ? false
+        : { level: "info", redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" }, ...(typeof options.logger === "object" ? options.logger : {}) },
+  });
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+  app.addContentTypeParser("application/octet-stream", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const c = classify(error);
+    if (c.status >= 500) request.log.error({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, "request failed");
+    void reply.status(c.status).send(errorBody(c.status, c.code, c.message, String(request.id), c.targets));
+  });
+  app.setNotFoundHandler((request, reply) => void reply.status(404).send(errorBody(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`, String(request.id))));
+
+  // An API key in a query string is refused (and redacted from the log): it would end up in proxies' logs.
+  app.addHook("onRequest", async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query && ("apikey" in query || "api_key" in query)) throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
+  });
+
+  /** The IBM Cloud IAM exchange: form `grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=…`. */
+  app.post("/identity/token", async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, string>;
+    if (form.grant_type !== "urn:ibm:params:oauth:grant-type:apikey") throw new HttpError(400, "BXNIM0415E", "grant_type must be urn:ibm:params:oauth:grant-type:apikey");
+    const key = await verifyApiKey(store, form.apikey);
+    if (!key) throw new HttpError(400, "BXNIM0415E", "Provided API key could not be found or is revoked");
+    const { token, exp, iat } = issuer.issue({ sub: key.id, role: key.role, dm: key.data_mart_id, iss: "openscale-ts" }, TOKEN_SECONDS);
+    void reply.header("cache-control", "no-store");
+    return { access_token: token, refresh_token: "not_supported", token_type: "Bearer", expires_in: TOKEN_SECONDS, expiration: exp, scope: "ibm openid", ims_user_id: 0, iat };
+  });
+
+  /** Bearer token → the (still active) key behind it; its data mart must be the route's, else 404 (nothing leaked). */
+  const guard = (access: Access) => async (request: FastifyRequest) => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new HttpError(401, "unauthorized", "missing bearer token: exchange an API key at POST /identity/token and send Authorization: Bearer <access_token>");
+    const checked = issuer.verify(token);
+    if ("error" in checked) throw new HttpError(401, "unauthorized", checked.error === "expired" ? "the token has expired: get a new one at POST /identity/token" : "the token is not valid");
+    const key = await activeKey(store, String(checked.claims.sub));
+    if (!key) throw new HttpError(401, "unauthorized", "the API key of this token was revoked");
+    const dm = (request.params as { dm?: string }).dm;
+    if (dm !== undefined && dm !== key.data_mart_id) throw new NotFoundError("data mart", dm, "");
+    if (!ALLOWED[key.role].includes(access)) throw new HttpError(403, "forbidden", `a key with the role '${key.role}' may not ${access === "keys" ? "manage API keys" : access === "write" ? "change this data mart" : access === "ingest" ? "log payloads" : "read this data mart"}`);
+    request.apiKey = key;
+  };
+  const service = (request: FastifyRequest) => dataMarts.service((request.params as { dm: string }).dm);
+  type Dm = { Params: { dm: string } };
+
+  app.get<Dm>("/v1/data_marts/:dm", { preHandler: guard("read") }, async (request) => (await service(request)).getDataMart());
+  app.put<Dm>("/v1/data_marts/:dm", { preHandler: guard("write") }, async (request, reply) => {
+    const outcome = await (await service(request)).setupDataMart(dataMarts.setupRequest(request.params.dm));
+    void reply.status(outcome.created ? 201 : 200);
+    return outcome.details;
+  });
+  app.get<Dm>("/v1/data_marts/:dm/service_bindings", { preHandler: guard("read") }, async (request) => (await service(request)).listServiceBindings());
+  app.post<Dm>("/v1/data_marts/:dm/service_bindings", { preHandler: guard("write") }, async (request, reply) => {
+    const outcome = await (await service(request)).createServiceBinding(request.body as never);
+    void reply.status(outcome.created ? 201 : 200);
+    return outcome.binding;
+  });
+  app.get<{ Params: { dm: string; b: string } }>("/v1/data_marts/:dm/service_bindings/:b", { preHandler: guard("read") }, async (request) => (await service(request)).getServiceBinding(request.params.b));
+  type Binding = { Params: { dm: string; b: string } };
+  app.get<Binding>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("read") }, async (request) => (await service(request)).listSubscriptions(request.params.b));
+  app.post<Binding>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("write") }, async (request, reply) => {
+    const outcome = await (await service(request)).createSubscription(request.params.b, request.body as never);
+    void reply.status(outcome.created ? 201 : 200);
+    return outcome.subscription;
+  });
+  app.get<{ Params: { dm: string; b: string; s: string } }>("/v1/data_marts/:dm/service_bindings/:b/subscriptions/:s", { preHandler: guard("read") }, async (request) => (await service(request)).getSubscription(request.params.s));
+  app.get<Dm & { Querystring: { subscription_id?: string; limit?: string; offset?: string; include_total_count?: string } }>("/v1/data_marts/:dm/scoring_transactions", { preHandler: guard("read") }, async (request) => {
+    const q = request.query;
+    if (!q.subscription_id) throw new ValidationError("scoring transactions query", [{ path: "subscription_id", message: "is required" }]);
+    const number = (v: string | undefined, name: string) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new ValidationError("scoring transactions query", [{ path: name, message: "expected a whole number" }]);
+      return n;
+    };
+    const limit = number(q.limit, "limit");
+    const offset = number(q.offset, "offset");
+    return (await service(request)).getScoringTransactions({ subscription_id: q.subscription_id, ...(limit !== undefined ? { limit } : {}), ...(offset !== undefined ? { offset } : {}), include_total_count: q.include_total_count === "true" });
+  });
+  // 202 only once the records are committed.
+  app.post<Dm>("/v1/data_marts/:dm/scoring_payloads", { preHandler: guard("ingest") }, async (request, reply) => {
+    const body = request.body;
+    if (!Array.isArray(body)) throw new ValidationError("scoring payloads", [{ path: "body", message: "expected a JSON array of payload records" }]);
+    const outcome = await (await service(request)).storeScoringPayloads(body as never);
+    void reply.status(202);
+    return outcome;
+  });
+
+  app.get<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request) => ({ api_keys: (await listApiKeys(store)).filter((k) => k.data_mart_id === request.params.dm) }));
+  app.post<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request, reply) => {
+    const body = (request.body ?? {}) as { role?: string; description?: string };
+    const created = await createApiKey(store, { role: String(body.role), data_mart_id: request.params.dm, ...(body.description ? { description: String(body.description) } : {}) });
+    void reply.status(201).header("cache-control", "no-store");
+    return { ...created.record, apikey: created.key };
+  });
+  app.delete<{ Params: { dm: string; id: string } }>("/v1/data_marts/:dm/api_keys/:id", { preHandler: guard("keys") }, async (request, reply: FastifyReply) => {
+    const key = (await listApiKeys(store)).find((k) => k.id === request.params.id && k.data_mart_id === request.params.dm);
+    if (!key) throw new NotFoundError("API key", request.params.id, "");
+    await revokeApiKey(store, key.id);
+    void reply.status(204);
+  });
+  return app;
+}
