@@ -4,7 +4,9 @@ import { DataMart } from "./data-mart/data-mart";
 import { consoleOutput, type Output } from "./data-mart/output";
 import type { DataMartService } from "./service/data-mart-service";
 import { LocalDataMartService } from "./service/local-data-mart-service";
-import { FolderLocation, MemoryLocation, type DataMartLocation } from "./store/data-mart-location";
+import { ValidationError } from "./errors";
+import { remoteDataMartService } from "./remote/remote-service";
+import { FolderLocation, MemoryLocation } from "./store/data-mart-location";
 import { secretBoxProvider } from "./store/secret-box";
 import { parseOrThrow } from "./validation";
 
@@ -18,6 +20,12 @@ export interface APIClientOptions {
   engine_timeout_ms?: number;
   /** Extra attempts for idempotent engine calls after a refused connection, a timeout or a 502/503/504. @default 2 */
   engine_retries?: number;
+  /** A data mart server (`openscale serve`): its URL, with `apikey` and `instance_guid`, as v1's aios_credentials. */
+  url?: string;
+  /** An API key of the server (`openscale apikeys create`): exchanged for a bearer token, never sent otherwise. */
+  apikey?: string;
+  /** The server's data mart to use (v1: the instance GUID). */
+  instance_guid?: string;
 }
 
 const clientOptions = z.strictObject({
@@ -25,6 +33,9 @@ const clientOptions = z.strictObject({
   in_memory: z.boolean().optional(),
   engine_timeout_ms: z.number().int().positive().optional(),
   engine_retries: z.number().int().min(0).max(10).optional(),
+  url: z.url({ error: "expected the data mart server's URL, e.g. http://localhost:8080" }).optional(),
+  apikey: z.string().min(1).optional(),
+  instance_guid: z.string().min(1).optional(),
 });
 
 /** The package version, read once from package.json (works from src/ and dist/). */
@@ -43,15 +54,25 @@ export class APIClient {
   readonly version = VERSION;
   readonly data_mart: DataMart;
   readonly #service: DataMartService;
-  /** True private: a PostgreSQL data mart's pointer holds its credentials. */
-  readonly #location: DataMartLocation;
+  /** Where the data mart is, for printing (never a credential). */
+  readonly #describe: string;
 
   constructor(options: APIClientOptions = {}, output: Output = consoleOutput) {
     const o = parseOrThrow(clientOptions, options, "APIClient options");
+    if (o.url !== undefined || o.apikey !== undefined || o.instance_guid !== undefined) {
+      const missing = (["url", "apikey", "instance_guid"] as const).filter((k) => o[k] === undefined);
+      if (missing.length) throw new ValidationError("APIClient options", missing.map((k) => ({ path: k, message: "is needed to use a data mart server: give url, apikey and instance_guid" })));
+      if (o.data_dir !== undefined || o.in_memory !== undefined) throw new ValidationError("APIClient options", [{ path: "url", message: "a data mart server keeps the data mart: leave out data_dir and in_memory" }]);
+      this.#describe = `server ${o.url} (data mart ${o.instance_guid})`;
+      this.#service = remoteDataMartService({ url: o.url!, apikey: o.apikey!, instance_guid: o.instance_guid!, ...(o.engine_timeout_ms ? { timeout_ms: o.engine_timeout_ms } : {}) });
+      this.data_mart = new DataMart(this.#service, output);
+      return;
+    }
     const folder = o.in_memory ? undefined : (o.data_dir ?? ".openscale");
-    this.#location = folder === undefined ? new MemoryLocation() : new FolderLocation(folder);
+    const location = folder === undefined ? new MemoryLocation() : new FolderLocation(folder);
+    this.#describe = location.describe();
     this.#service = new LocalDataMartService({
-      location: this.#location,
+      location,
       // Engine secrets are sealed at rest with a key kept beside datamart.json (or in OPENSCALE_SECRET_KEY).
       secrets: secretBoxProvider(folder),
       engine: { timeout_ms: o.engine_timeout_ms, retries: o.engine_retries },
@@ -65,10 +86,10 @@ export class APIClient {
   }
 
   [inspect.custom](): string {
-    return `APIClient(version='${this.version}', data_mart='${this.#location.describe()}')`;
+    return `APIClient(version='${this.version}', data_mart='${this.#describe}')`;
   }
 
   toJSON(): { version: string; data_mart: string } {
-    return { version: this.version, data_mart: this.#location.describe() };
+    return { version: this.version, data_mart: this.#describe };
   }
 }

@@ -10,6 +10,7 @@ import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import type { Store } from "../store/store";
 import { activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
 import type { DataMarts } from "./data-marts";
 
 /** Token lifetime: one hour, as IBM Cloud IAM's. */
@@ -18,7 +19,7 @@ export const TOKEN_SECONDS = 3600;
 export const BODY_LIMIT = 32 * 1024 * 1024;
 
 /** What a route needs: reading, changing, logging payloads (ingest keys may do only this), or managing keys. */
-type Access = "read" | "write" | "ingest" | "keys";
+type Access = RouteAccess | "keys";
 const ALLOWED: Record<Role, readonly Access[]> = { admin: ["read", "write", "ingest", "keys"], editor: ["read", "write", "ingest"], viewer: ["read"], ingest: ["ingest"] };
 
 class HttpError extends Error {
@@ -44,16 +45,22 @@ export interface ServerOptions {
   https?: { key: Buffer; cert: Buffer };
 }
 
-function errorBody(status: number, code: string, message: string, trace: string, targets: { path: string; message: string }[] = []) {
-  return { errors: targets.length ? targets.map((t) => ({ code, message: `${t.path}: ${t.message}`, target: { type: "field", name: t.path } })) : [{ code, message }], trace, status_code: status };
+function errorBody(status: number, code: string, message: string, trace: string, targets: { path: string; message: string }[] = [], details?: Record<string, unknown>) {
+  return {
+    errors: targets.length ? targets.map((t) => ({ code, message: `${t.path}: ${t.message}`, target: { type: "field", name: t.path } })) : [{ code, message }],
+    trace,
+    status_code: status,
+    // Beyond v1: what the remote client needs to raise the same error as the embedded one.
+    ...(details ? { details } : {}),
+  };
 }
 
 /** The status and code an error means. */
-function classify(error: unknown): { status: number; code: string; message: string; targets?: { path: string; message: string }[] } {
+function classify(error: unknown): { status: number; code: string; message: string; targets?: { path: string; message: string }[]; details?: Record<string, unknown> } {
   if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
-  if (error instanceof ValidationError) return { status: 400, code: "bad_request", message: error.message, targets: error.issues };
-  if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message };
-  if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message };
+  if (error instanceof ValidationError) return { status: 400, code: "bad_request", message: error.message, targets: error.issues, details: { kind: "validation", subject: error.message.split("\n")[0]!.replace(/^Invalid /, "").replace(/:$/, ""), issues: error.issues } };
+  if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message, details: { kind: "not_found", resource: error.resource, uid: error.uid } };
+  if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message, details: { kind: "state" } };
   // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
   if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
@@ -81,7 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler((error, request, reply) => {
     const c = classify(error);
     if (c.status >= 500) request.log.error({ err: { type: (error as Error)?.name, message: (error as Error)?.message } }, "request failed");
-    void reply.status(c.status).send(errorBody(c.status, c.code, c.message, String(request.id), c.targets));
+    void reply.status(c.status).send(errorBody(c.status, c.code, c.message, String(request.id), c.targets, c.details));
   });
   app.setNotFoundHandler((request, reply) => void reply.status(404).send(errorBody(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`, String(request.id))));
 
@@ -115,51 +122,34 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!ALLOWED[key.role].includes(access)) throw new HttpError(403, "forbidden", `a key with the role '${key.role}' may not ${access === "keys" ? "manage API keys" : access === "write" ? "change this data mart" : access === "ingest" ? "log payloads" : "read this data mart"}`);
     request.apiKey = key;
   };
-  const service = (request: FastifyRequest) => dataMarts.service((request.params as { dm: string }).dm);
   type Dm = { Params: { dm: string } };
 
-  app.get<Dm>("/v1/data_marts/:dm", { preHandler: guard("read") }, async (request) => (await service(request)).getDataMart());
-  app.put<Dm>("/v1/data_marts/:dm", { preHandler: guard("write") }, async (request, reply) => {
-    const outcome = await (await service(request)).setupDataMart(dataMarts.setupRequest(request.params.dm));
-    void reply.status(outcome.created ? 201 : 200);
-    return outcome.details;
-  });
-  app.get<Dm>("/v1/data_marts/:dm/service_bindings", { preHandler: guard("read") }, async (request) => (await service(request)).listServiceBindings());
-  app.post<Dm>("/v1/data_marts/:dm/service_bindings", { preHandler: guard("write") }, async (request, reply) => {
-    const outcome = await (await service(request)).createServiceBinding(request.body as never);
-    void reply.status(outcome.created ? 201 : 200);
-    return outcome.binding;
-  });
-  app.get<{ Params: { dm: string; b: string } }>("/v1/data_marts/:dm/service_bindings/:b", { preHandler: guard("read") }, async (request) => (await service(request)).getServiceBinding(request.params.b));
-  type Binding = { Params: { dm: string; b: string } };
-  app.get<Binding>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("read") }, async (request) => (await service(request)).listSubscriptions(request.params.b));
-  app.post<Binding>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("write") }, async (request, reply) => {
-    const outcome = await (await service(request)).createSubscription(request.params.b, request.body as never);
-    void reply.status(outcome.created ? 201 : 200);
-    return outcome.subscription;
-  });
-  app.get<{ Params: { dm: string; b: string; s: string } }>("/v1/data_marts/:dm/service_bindings/:b/subscriptions/:s", { preHandler: guard("read") }, async (request) => (await service(request)).getSubscription(request.params.s));
-  app.get<Dm & { Querystring: { subscription_id?: string; limit?: string; offset?: string; include_total_count?: string } }>("/v1/data_marts/:dm/scoring_transactions", { preHandler: guard("read") }, async (request) => {
-    const q = request.query;
-    if (!q.subscription_id) throw new ValidationError("scoring transactions query", [{ path: "subscription_id", message: "is required" }]);
-    const number = (v: string | undefined, name: string) => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new ValidationError("scoring transactions query", [{ path: name, message: "expected a whole number" }]);
-      return n;
+  for (const route of ROUTES) {
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const params = request.params as Record<string, string>;
+      const query = (request.query ?? {}) as Record<string, string>;
+      const args: unknown[] = pathParameters(route).map((p) => params[p]);
+      for (const place of route.rest ?? []) {
+        if (place === "body") args.push(route.method === "setupDataMart" ? dataMarts.setupRequest(params.dm!) : request.body);
+        else if (place === "query") args.push(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, fromQueryValue(k, String(v))])));
+        else args.push(query[place.query] === undefined ? undefined : fromQueryValue(place.query, String(query[place.query])));
+      }
+      if (route.method === "storeScoringPayloads" && !Array.isArray(request.body)) throw new ValidationError("scoring payloads", [{ path: "body", message: "expected a JSON array of payload records" }]);
+      const target = (await dataMarts.service(params.dm!)) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const result = await target[route.method]!(...args);
+      if (route.outcome) {
+        const outcome = result as { created: boolean } & Record<string, unknown>;
+        return reply.status(outcome.created ? 201 : 200).send(outcome[route.outcome]);
+      }
+      if (result === undefined) return reply.status(route.status ?? 204).send();
+      if (route.binary === "response") return reply.status(route.status ?? 200).type("application/octet-stream").send(Buffer.from(result as Uint8Array));
+      return reply.status(route.status ?? 200).send(typeof result === "object" && result !== null ? result : { value: result });
     };
-    const limit = number(q.limit, "limit");
-    const offset = number(q.offset, "offset");
-    return (await service(request)).getScoringTransactions({ subscription_id: q.subscription_id, ...(limit !== undefined ? { limit } : {}), ...(offset !== undefined ? { offset } : {}), include_total_count: q.include_total_count === "true" });
-  });
-  // 202 only once the records are committed.
-  app.post<Dm>("/v1/data_marts/:dm/scoring_payloads", { preHandler: guard("ingest") }, async (request, reply) => {
-    const body = request.body;
-    if (!Array.isArray(body)) throw new ValidationError("scoring payloads", [{ path: "body", message: "expected a JSON array of payload records" }]);
-    const outcome = await (await service(request)).storeScoringPayloads(body as never);
-    void reply.status(202);
-    return outcome;
-  });
+    app.route({ method: route.verb, url: route.path, preHandler: guard(route.access), handler });
+    // v1's form, the subscription under its binding (the binding segment only locates it).
+    if (route.nested) app.route({ method: route.verb, url: route.path.replace("/subscriptions/:s", "/service_bindings/:b/subscriptions/:s"), preHandler: guard(route.access), handler });
+  }
+  app.get<{ Params: { dm: string; b: string } }>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("read") }, async (request) => (await dataMarts.service(request.params.dm)).listSubscriptions(request.params.b));
 
   app.get<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request) => ({ api_keys: (await listApiKeys(store)).filter((k) => k.data_mart_id === request.params.dm) }));
   app.post<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request, reply) => {

@@ -1,0 +1,162 @@
+/**
+ * DataMartService over HTTP, for `new APIClient({ url, apikey, instance_guid })`: every call is the route of
+ * ../service/routes.ts, sent with axios. The API key is exchanged at `POST /identity/token` for a bearer token, kept
+ * and renewed in the last fifth of its life (one exchange at a time); a 401 renews it once. Idempotent calls (GET,
+ * PUT, DELETE) are retried after a refused connection, a timeout or a 503. The server's errors come back as the same
+ * error classes the embedded client throws; no message carries the key or the token.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
+import type { DataMartService } from "../service/data-mart-service";
+import { pathParameters, ROUTES, type Route } from "../service/routes";
+
+export interface RemoteOptions {
+  url: string;
+  apikey: string;
+  /** The data mart (v1's instance GUID). */
+  instance_guid: string;
+  timeout_ms?: number;
+  retries?: number;
+}
+
+/** The server refused the key or the token (401), or the key's role (403). */
+export class AccessError extends OpenScaleError {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+const IDEMPOTENT = new Set(["GET", "PUT", "DELETE"]);
+
+class Tokens {
+  private token: { value: string; renewAt: number } | undefined;
+  private pending: Promise<string> | undefined;
+
+  constructor(
+    private readonly http: AxiosInstance,
+    private readonly apikey: string,
+  ) {}
+
+  async get(fresh = false): Promise<string> {
+    if (!fresh && this.token && Date.now() < this.token.renewAt) return this.token.value;
+    this.pending ??= this.exchange().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async exchange(): Promise<string> {
+    const r = await this.http.post("/identity/token", new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: this.apikey }).toString(), {
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    });
+    if (r.status !== 200) throw new AccessError(`The data mart server refused the API key (HTTP ${r.status}): ${messageOf(r.data)}`, r.status === 400 ? 401 : r.status);
+    const body = r.data as { access_token: string; expires_in: number };
+    this.token = { value: body.access_token, renewAt: Date.now() + body.expires_in * 800 };
+    return body.access_token;
+  }
+}
+
+function messageOf(body: unknown): string {
+  const errors = (body as { errors?: { message?: string }[] } | undefined)?.errors;
+  return errors?.map((e) => e.message).join("; ") ?? "no reason given";
+}
+
+/** The server's error as the embedded client's error class. */
+function errorOf(r: AxiosResponse, where: string): Error {
+  const body = r.data as { errors?: { message: string }[]; details?: { kind?: string; subject?: string; issues?: { path: string; message: string }[]; resource?: string; uid?: string } } | undefined;
+  const details = body?.details;
+  const message = messageOf(body);
+  if (r.status === 400 && details?.kind === "validation" && details.issues) return new ValidationError(details.subject ?? "request", details.issues);
+  if (r.status === 400) return new ValidationError("request", [{ path: "", message }]);
+  if (r.status === 404 && details?.kind === "not_found") {
+    const prefix = `No ${details.resource} with uid '${details.uid}' exists in this data mart.`;
+    return new NotFoundError(details.resource ?? "resource", details.uid ?? "", message.startsWith(prefix) ? message.slice(prefix.length).trim() : undefined);
+  }
+  if (r.status === 401 || r.status === 403) return new AccessError(message, r.status);
+  if (r.status === 404) return new NotFoundError("resource", where, message);
+  if (r.status === 409) return new StateError(message);
+  if (r.status === 503) return new DatabaseError(message);
+  return new OpenScaleError(`The data mart server answered ${where} with HTTP ${r.status}: ${message}`);
+}
+
+async function toJsonBody(route: Route, value: unknown): Promise<unknown> {
+  if (route.method === "storeScoringPayloads") {
+    const records: unknown[] = [];
+    for await (const r of value as AsyncIterable<unknown>) records.push(r);
+    return records;
+  }
+  if (route.method === "storeFeedbackPayloads") {
+    const request = value as { format: string; data?: unknown };
+    if (request.format === "csv" && typeof request.data !== "string") {
+      const data = request.data as string | Buffer | Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
+      let text = "";
+      if (Buffer.isBuffer(data)) text = data.toString("utf8");
+      else for await (const chunk of data as AsyncIterable<string | Buffer>) text += typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      return { ...request, data: text };
+    }
+  }
+  return value;
+}
+
+export function remoteDataMartService(options: RemoteOptions): DataMartService {
+  const http = axios.create({ baseURL: options.url.replace(/\/+$/, ""), timeout: options.timeout_ms ?? 30_000, validateStatus: () => true, maxBodyLength: Infinity, maxContentLength: Infinity });
+  const tokens = new Tokens(http, options.apikey);
+  const retries = options.retries ?? 2;
+  const dm = encodeURIComponent(options.instance_guid);
+  const service: Record<string, unknown> = { close: async () => undefined };
+  for (const route of ROUTES) {
+    const names = pathParameters(route);
+    service[route.method] = async (...args: unknown[]) => {
+      let url = route.path.replace(":dm", dm);
+      names.forEach((name, i) => (url = url.replace(`:${name}`, encodeURIComponent(String(args[i])))));
+      const params: Record<string, string> = {};
+      let data: unknown;
+      for (const [k, place] of (route.rest ?? []).entries()) {
+        const value = args[names.length + k];
+        if (value === undefined) continue;
+        if (place === "body") data = route.binary === "request" ? Buffer.from(value as Uint8Array) : await toJsonBody(route, value);
+        else if (place === "query") for (const [key, v] of Object.entries(value as Record<string, unknown>)) { if (v !== undefined) params[key] = String(v); }
+        else params[place.query] = String(value);
+      }
+      const where = `${route.verb} ${route.path}`;
+      let response!: AxiosResponse;
+      for (let attempt = 0, renewed = false; ; attempt++) {
+        try {
+          response = await http.request({
+            method: route.verb,
+            url,
+            params,
+            data,
+            headers: { authorization: `Bearer ${await tokens.get()}`, ...(data !== undefined ? { "content-type": route.binary === "request" ? "application/octet-stream" : "application/json" } : {}) },
+            responseType: route.binary === "response" ? "arraybuffer" : "json",
+          });
+        } catch (error) {
+          if (IDEMPOTENT.has(route.verb) && attempt < retries) {
+            await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+            continue;
+          }
+          if (error instanceof OpenScaleError) throw error;
+          throw new DatabaseError(`The data mart server at ${options.url} could not be reached (${(error as { code?: string }).code ?? "network error"})`);
+        }
+        if (response.status === 401 && !renewed) {
+          renewed = true;
+          await tokens.get(true);
+          continue;
+        }
+        if (response.status === 503 && IDEMPOTENT.has(route.verb) && attempt < retries) {
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+          continue;
+        }
+        break;
+      }
+      if (response.status >= 400) throw errorOf(response, where);
+      if (route.outcome) return { created: response.status === 201, [route.outcome]: response.data };
+      if (route.binary === "response") return new Uint8Array(response.data as ArrayBuffer);
+      if (response.status === 204) return undefined;
+      const body = response.data as unknown;
+      return body !== null && typeof body === "object" && Object.keys(body).length === 1 && "value" in body ? (body as { value: unknown }).value : body;
+    };
+  }
+  return service as unknown as DataMartService;
+}

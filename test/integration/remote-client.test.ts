@@ -1,0 +1,85 @@
+/**
+ * The same notebook-style scenario through the embedded client and through `APIClient({ url, apikey, instance_guid })`
+ * against a data mart server: the same tables and figures, the same error classes; a viewer key reads but cannot
+ * change anything.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { APIClient, CustomMachineLearningInstance, generateCreditRisk, NotFoundError, rowsOf, startLocalEngines, ValidationError, type LocalEngines } from "../../src/index";
+import { AccessError } from "../../src/remote/remote-service";
+import { createApiKey, openServerStore, serve, type RunningServer } from "../../src/server/index";
+import { creditAsset } from "../support/credit-asset";
+import { RecordingOutput } from "../support/recording-output";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-remote-"));
+let server: RunningServer;
+let engines: LocalEngines;
+const keys: Record<string, string> = {};
+
+before(async () => {
+  engines = await startLocalEngines();
+  const store = await openServerStore({ kind: "embedded", dir });
+  keys.editor = (await createApiKey(store, { role: "editor", data_mart_id: "dm1" })).key;
+  keys.viewer = (await createApiKey(store, { role: "viewer", data_mart_id: "dm1" })).key;
+  await store.close();
+  server = await serve({ database: { kind: "embedded", dir }, port: 0, logger: false });
+});
+after(async () => {
+  await server?.close();
+  await engines?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Bind, list, subscribe, score, log, read back, evaluate quality: what the tutorials do, with what they show. */
+async function scenario(client: APIClient, out: RecordingOutput): Promise<Record<string, unknown>> {
+  await client.data_mart.setup();
+  const binding_uid = await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(engines.custom));
+  await client.data_mart.bindings.list();
+  const bindings = out.lastTable();
+  const subscription = await client.data_mart.subscriptions.add(creditAsset(binding_uid));
+  const rows = rowsOf(generateCreditRisk({ rows: 40, seed: 3 })).map(({ Risk: _, ...r }) => r);
+  const scored = await subscription.score(rows);
+  const count = await subscription.payload_logging.get_records_count();
+  await subscription.quality_monitoring.enable({ threshold: 0.7, min_records: 20 });
+  const feedback = generateCreditRisk({ rows: 60, seed: 4 });
+  await subscription.feedback_logging.store(feedback.values, { fields: [...feedback.feature_columns, feedback.label_column] });
+  const run = await subscription.quality_monitoring.run({ background_mode: false });
+  const [quality] = await subscription.quality_monitoring.get_metrics();
+  await assert.rejects(client.data_mart.bindings.get_details("no-such-binding"), NotFoundError);
+  await assert.rejects(client.data_mart.bindings.add("", new CustomMachineLearningInstance(engines.custom)), ValidationError);
+  return {
+    bindings: { title: bindings.title, columns: bindings.columns, names: bindings.rows.map((r) => r[1]) },
+    predictions: scored.values.map((v) => v[scored.fields.indexOf("prediction")]),
+    count,
+    run: run.status,
+    quality: quality!.metrics.map((m) => [m.id, m.value]),
+  };
+}
+
+describe("the remote client", () => {
+  test("the same scenario, the same results, embedded and through the server", async () => {
+    const localOut = new RecordingOutput();
+    const local = new APIClient({ in_memory: true }, localOut);
+    const expected = await scenario(local, localOut);
+    await local.close();
+    const remoteOut = new RecordingOutput();
+    const remote = new APIClient({ url: server.url, apikey: keys.editor!, instance_guid: "dm1" }, remoteOut);
+    const actual = await scenario(remote, remoteOut);
+    assert.deepEqual(actual, expected);
+    assert.match(remoteOut.lines.join("\n"), /Waiting for end of quality monitoring run [\s\S]*Successfully finished run/);
+    await remote.close();
+  });
+
+  test("a viewer reads and cannot change; options are checked; nothing secret is printed", async () => {
+    const viewer = new APIClient({ url: server.url, apikey: keys.viewer!, instance_guid: "dm1" }, new RecordingOutput());
+    assert.ok((await viewer.data_mart.bindings.get_uids()).length >= 1);
+    await assert.rejects(viewer.data_mart.bindings.add("x", new CustomMachineLearningInstance(engines.custom)), (e: unknown) => e instanceof AccessError && e.status === 403);
+    const wrong = new APIClient({ url: server.url, apikey: "osk_aaaaaaaaaaaa_" + "b".repeat(43), instance_guid: "dm1" }, new RecordingOutput());
+    await assert.rejects(wrong.data_mart.bindings.list(), AccessError);
+    assert.throws(() => new APIClient({ url: server.url, apikey: keys.viewer! }), (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path === "instance_guid"));
+    assert.ok(!JSON.stringify(viewer).includes(keys.viewer!.slice(-10)), "the key is not in the client's printed form");
+  });
+});
