@@ -182,11 +182,11 @@ describe("payload logging", () => {
 
   test("store() keeps a scoring_id once, however often it is sent", async () => {
     const before = await count();
-    const record = () => new PayloadRecord({ request: request(5, 8), response: { fields: ["prediction", "probability"], values: [["Risk", [0.2, 0.8]], ["No Risk", [0.9, 0.1]], ["Risk", [0.4, 0.6]]] }, scoring_id: "same-request", response_time: 12 });
+    const record = () => new PayloadRecord({ request: request(5, 8), response: { fields: ["prediction", "probability"], values: [["Risk", [0.2, 0.8]], ["No Risk", [0.9, 0.1]], ["Risk", [0.4, 0.6]]] }, scoring_id: "same-request", response_time: 4321 });
     assert.deepEqual(await subscription.payload_logging.store([record()]), { records: 1, stored_rows: 3, duplicate_rows: 0, duplicate_records: 0 });
     assert.deepEqual(await subscription.payload_logging.store([record(), record()]), { records: 2, stored_rows: 0, duplicate_rows: 6, duplicate_records: 2 });
     assert.equal(await count(), before + 3);
-    const samples = (await subscription.performance_monitoring.get_table_content()).filter((s) => s.scoring_time === 12);
+    const samples = (await subscription.performance_monitoring.get_table_content()).filter((s) => s.scoring_time === 4321);
     assert.equal(samples.length, 1, "one performance sample per request, also kept once");
     assert.equal(samples[0]!.scoring_records, 3);
   });
