@@ -68,7 +68,7 @@ const fairnessSection: [string, RegExp[]][] = [
 
 /** The drift cells of section 6 (the tutorials that have them). */
 const driftSection: [string, RegExp[]][] = [
-  ["drift_monitoring.enable(", [/drift_threshold/, /state: 'in_progress'/]],
+  ["drift_monitoring.enable(", [/drift_threshold/, /state: '(in_progress|finished)'/]],
   ["drift_run_details = await", [/Waiting for end of drift monitoring run/, /Successfully finished run/]],
   ["drift_monitoring.get_table_content()", [/Drift metrics as rows/, /predicted_accuracy/, /data_drift_magnitude/]],
   ["show_feature_drift", [/Feature drift \(measurement_id=/, /<svg/]],
@@ -100,7 +100,7 @@ const expectations: Record<string, [string, RegExp[]][]> = {
     ...explainSection(true),
   ],
   "Drift.ipynb": [
-    ["drift_monitoring.enable(", [/state: 'in_progress'/]],
+    ["drift_monitoring.enable(", [/state: '(in_progress|finished)'/]],
     ["drift_run_details = await", [/Waiting for end of drift monitoring run/, /Successfully finished run/]],
     ["show_feature_drift", [/Feature drift \(measurement_id=/, /<svg/, /0 of 20 features drifted/]],
     ["shifted_run", [/Successfully finished run/]],

@@ -9,6 +9,8 @@ import { NotFoundError, ValidationError } from "../errors";
 import type { Queryable } from "../store/store";
 
 export const ROLES = ["admin", "editor", "viewer", "ingest"] as const;
+/** Token lifetime: one hour, as IBM Cloud IAM's. */
+export const TOKEN_SECONDS = 3600;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKeyRecord {

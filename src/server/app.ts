@@ -9,12 +9,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import type { Store } from "../store/store";
-import { activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import { TOKEN_SECONDS, activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
 import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
 import type { DataMarts } from "./data-marts";
+import { openApiDocument } from "./openapi";
 
-/** Token lifetime: one hour, as IBM Cloud IAM's. */
-export const TOKEN_SECONDS = 3600;
 /** The largest request body (payload records of 10,000 rows of 20 features fit). */
 export const BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -97,6 +96,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const query = request.query as Record<string, unknown> | undefined;
     if (query && ("apikey" in query || "api_key" in query)) throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
   });
+
+  const document = openApiDocument();
+  app.get("/openapi.json", async () => document);
 
   /** The IBM Cloud IAM exchange: form `grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=…`. */
   app.post("/identity/token", async (request, reply) => {

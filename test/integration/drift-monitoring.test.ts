@@ -47,7 +47,7 @@ describe("drift monitoring on both stores", () => {
     const configuration = await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 500, training_data: rowsOf(training) });
     assert.equal(configuration.parameters.drift_threshold, 0.05);
     assert.equal(configuration.parameters.min_samples, 500);
-    assert.equal((configuration.parameters.config_status as { state: string }).state, "in_progress", "the drift model trains in the background");
+    assert.match((configuration.parameters.config_status as { state: string }).state, /^(in_progress|finished)$/, "the drift model trains in the background");
 
     const first = await subscription.drift_monitoring.run({ background_mode: false });
     assert.equal(first.status, "COMPLETED", first.error?.message);

@@ -72,7 +72,7 @@ describe("fairness monitoring on both stores", () => {
     assert.equal(configuration.parameters.min_records, 1000);
     const run = await subscription.fairness_monitoring.run({ background_mode: false });
     assert.equal(run.status, "FINISHED", run.last_run_info_code);
-    assert.match(out.lines.at(-1)!, /Counting bias for deployment_uid=credit[\s\S]*RUNNING[\s\S]*FINISHED[\s\S]*Successfully finished run/);
+    assert.match(out.lines.at(-1)!, /Counting bias for deployment_uid=credit[\s\S]*FINISHED[\s\S]*Successfully finished run/);
     const rows = await window(subscription, 1000);
     const statistics = run.statistics!;
     const inGroups = (f: string, test: (v: unknown) => boolean) => rows.filter((r) => test(r[f])).length;

@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { IamAuthenticator } from "ibm-cloud-sdk-core";
 import { LocalJwtIssuer } from "../../src/auth/jwt";
 import { createApiKey, openServerStore, serve, type RunningServer } from "../../src/server/index";
+import { ROUTES } from "../../src/service/routes";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-server-"));
 const keys: Record<string, string> = {};
@@ -102,5 +103,17 @@ describe("the data mart server: keys, tokens, roles", () => {
     assert.equal((await call("GET", `/v1/data_marts/dm1?apikey=${keys.admin}`, { token: admin })).status, 400);
     const big = await fetch(`${server.url}/v1/data_marts/dm1/scoring_payloads`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: "[" + "0,".repeat(17_000_000) + "0]" });
     assert.equal(big.status, 413);
+  });
+
+  test("the OpenAPI document lists every route of the table, with its parameters and the error shape", async () => {
+    const r = await call("GET", "/openapi.json");
+    assert.equal(r.status, 200);
+    assert.equal(r.body.openapi, "3.1.0");
+    const operations = Object.values(r.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    for (const route of ROUTES) assert.ok(operations.includes(route.method), route.method);
+    const post = r.body.paths["/v1/data_marts/{dm}/scoring_payloads"].post;
+    assert.equal(post["x-openscale-access"], "ingest");
+    assert.ok(r.body.paths["/v1/data_marts/{dm}/service_bindings/{b}/subscriptions/{s}/configurations/{monitor}"].put, "v1's nested form");
+    assert.deepEqual(Object.keys(r.body.components.schemas.Error.properties).sort(), ["errors", "status_code", "trace"]);
   });
 });
