@@ -14,6 +14,8 @@ export async function waitForRun<R extends { status: string; error?: { message: 
   timeoutMs = RUN_TIMEOUT_MS,
   /** The status strings of the run's kind (v1 fairness runs say RUNNING and FINISHED). */
   states: { running: string; success: string } = { running: "running", success: "completed" },
+  /** The success line, when it depends on the run (v1 explanations: a partial success). */
+  successTitle: (details: R) => string = () => "Successfully finished run",
 ): Promise<R> {
   const printer = new SynchronousRunPrinter(title, print);
   printer.start();
@@ -29,7 +31,7 @@ export async function waitForRun<R extends { status: string; error?: { message: 
     details = await read();
   }
   printer.state(details.status);
-  if (details.status === states.success) printer.success("Successfully finished run");
+  if (details.status === states.success) printer.success(successTitle(details));
   else printer.failure(`Run failed with status: ${details.status}`, `Reason: ${details.error?.message ?? "unknown"}`);
   return details;
 }

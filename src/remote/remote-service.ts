@@ -1,13 +1,14 @@
 /**
  * DataMartService over HTTP, for `new APIClient({ url, apikey, instance_guid })`: every call is the route of
  * ../service/routes.ts, sent with axios. The API key is exchanged at `POST /identity/token` for a bearer token, kept
- * and renewed in the last fifth of its life (one exchange at a time); a 401 renews it once. Idempotent calls (GET,
+ * and renewed as the engines' tokens are (../engines/cached-token.ts); a 401 renews it once. Idempotent calls (GET,
  * PUT, DELETE) are retried after a refused connection, a timeout or a 503. The server's errors come back as the same
  * error classes the embedded client throws; no message carries the key or the token.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import type { DataMartService } from "../service/data-mart-service";
+import { CachedToken } from "../engines/cached-token";
 import { pathParameters, ROUTES, type Route } from "../service/routes";
 
 export interface RemoteOptions {
@@ -31,30 +32,16 @@ export class AccessError extends OpenScaleError {
 
 const IDEMPOTENT = new Set(["GET", "PUT", "DELETE"]);
 
-class Tokens {
-  private token: { value: string; renewAt: number } | undefined;
-  private pending: Promise<string> | undefined;
-
-  constructor(
-    private readonly http: AxiosInstance,
-    private readonly apikey: string,
-  ) {}
-
-  async get(fresh = false): Promise<string> {
-    if (!fresh && this.token && Date.now() < this.token.renewAt) return this.token.value;
-    this.pending ??= this.exchange().finally(() => (this.pending = undefined));
-    return this.pending;
-  }
-
-  private async exchange(): Promise<string> {
-    const r = await this.http.post("/identity/token", new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: this.apikey }).toString(), {
+/** The API key's bearer token, exchanged at the server's IAM-style endpoint (cached and renewed by CachedToken). */
+function tokenOf(http: AxiosInstance, apikey: string): CachedToken {
+  return new CachedToken(async () => {
+    const r = await http.post("/identity/token", new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey }).toString(), {
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
     });
     if (r.status !== 200) throw new AccessError(`The data mart server refused the API key (HTTP ${r.status}): ${messageOf(r.data)}`, r.status === 400 ? 401 : r.status);
     const body = r.data as { access_token: string; expires_in: number };
-    this.token = { value: body.access_token, renewAt: Date.now() + body.expires_in * 800 };
-    return body.access_token;
-  }
+    return { token: body.access_token, lifetimeMs: body.expires_in * 1000 };
+  });
 }
 
 function messageOf(body: unknown): string {
@@ -101,7 +88,7 @@ async function toJsonBody(route: Route, value: unknown): Promise<unknown> {
 
 export function remoteDataMartService(options: RemoteOptions): DataMartService {
   const http = axios.create({ baseURL: options.url.replace(/\/+$/, ""), timeout: options.timeout_ms ?? 30_000, validateStatus: () => true, maxBodyLength: Infinity, maxContentLength: Infinity });
-  const tokens = new Tokens(http, options.apikey);
+  const tokens = tokenOf(http, options.apikey);
   const retries = options.retries ?? 2;
   const dm = encodeURIComponent(options.instance_guid);
   const service: Record<string, unknown> = { close: async () => undefined };
@@ -141,7 +128,7 @@ export function remoteDataMartService(options: RemoteOptions): DataMartService {
         }
         if (response.status === 401 && !renewed) {
           renewed = true;
-          await tokens.get(true);
+          tokens.invalidate();
           continue;
         }
         if (response.status === 503 && IDEMPOTENT.has(route.verb) && attempt < retries) {

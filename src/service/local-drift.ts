@@ -7,12 +7,13 @@ import type { FieldsValues } from "../engines/adapter";
 import { StateError, ValidationError } from "../errors";
 import type { DriftModel } from "../metrics/drift-model";
 import type { Queryable, Store } from "../store/store";
+import { BackgroundWork } from "./background-work";
 import type { MonitorRun } from "./monitor-resources";
 import { checkDriftConfiguration, type DriftParameters } from "./monitors/drift-config";
 import { readDriftModelArchive, writeDriftModelArchive } from "./monitors/drift-model-archive";
 import { predictedAccuracy, trainOnEngine } from "./monitors/drift-model-training";
 import { evaluateDrift } from "./monitors/drift-run";
-import type { TrainingRows } from "./monitors/fairness-training";
+import type { TrainingRows } from "./training-rows";
 import type { MonitorRuns } from "./monitors/runs";
 import { configurationRows, disableConfiguration, setConfiguration, type SubscriptionRow } from "./subscription-rows";
 import { readTrainingStatistics, storeTrainingStatistics, trainingStatisticsFor } from "./training-statistics";
@@ -30,7 +31,7 @@ const MONITOR = "drift_monitoring";
 const ENABLE_HINT = "enable it first, e.g. `await subscription.drift_monitoring.enable({ threshold: 0.05, min_records: 200, training_data: training_rows })`";
 
 export class LocalDrift {
-  private readonly training = new Set<Promise<void>>();
+  private readonly training = new BackgroundWork();
 
   constructor(
     private readonly context: DriftContext,
@@ -66,7 +67,7 @@ export class LocalDrift {
    * configuration changed meanwhile (a later enable or disable wins).
    */
   private train(row: SubscriptionRow, stored: StoredDrift, rows: TrainingRows): void {
-    const work = (async () => {
+    this.training.start(async () => {
       let outcome: Partial<StoredDrift>;
       try {
         const { model, tally } = await trainOnEngine(row, rows, (payload) => this.context.score(row.binding_guid, stored.deployment_id, payload));
@@ -85,13 +86,11 @@ export class LocalDrift {
         if (!current?.enabled || (current.parameters as unknown as StoredDrift).training_id !== stored.training_id) return;
         await setConfiguration(tx, row.guid, MONITOR, true, { ...(current.parameters as Record<string, unknown>), ...outcome });
       }).catch(() => undefined); // the store closed under the training
-    })();
-    this.training.add(work);
-    void work.finally(() => this.training.delete(work));
+    });
   }
 
-  async settle(): Promise<void> {
-    await Promise.all([...this.training]);
+  settle(): Promise<void> {
+    return this.training.settle();
   }
 
   /** PUT …/subscriptions/{s}/models/drift (v1, octet-stream): a drift model trained elsewhere, checked, then kept for enable(). */

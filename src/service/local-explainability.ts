@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import type { FieldsValues } from "../engines/adapter";
 import { NotFoundError, StateError, ValidationError } from "../errors";
 import type { Queryable, Store } from "../store/store";
+import { BackgroundWork } from "./background-work";
 import type { ExplanationTask, ExplanationTaskRequest } from "./monitor-resources";
-import { explain, explainedRow, type Explanation } from "./monitors/explanation-task";
+import { explain, explainedRow, explanationSeed, type Explanation } from "./monitors/explanation-task";
 import { configurationRows, disableConfiguration, setConfiguration, subscriptionRows, type SubscriptionRow } from "./subscription-rows";
 import { readTrainingStatistics, storeTrainingStatistics, trainingStatisticsFor } from "./training-statistics";
 
@@ -53,7 +54,7 @@ function toTask(r: ExplanationRow): ExplanationTask {
 }
 
 export class LocalExplainability {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new BackgroundWork();
 
   constructor(private readonly context: ExplainabilityContext) {}
 
@@ -106,18 +107,16 @@ export class LocalExplainability {
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'in_progress', 'openscale-ts') RETURNING *`,
         [id, row.guid, scoring_id, row.asset.asset_id, row.asset.asset_type, target.deployment_id, row.binding_guid],
       );
-      const work = (async () => {
+      this.running.start(async () => {
         try {
-          const seed = hashSeed(scoring_id);
+          const seed = explanationSeed(scoring_id);
           const explanation = await explain(target, statistics, row, (payload) => this.context.score(row.binding_guid, target.deployment_id, payload), { cem, seed });
           await store.query("UPDATE explanations SET status = 'finished', explanation = $2, finished_at = now() WHERE request_id = $1", [id, JSON.stringify(explanation)]);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           await store.query("UPDATE explanations SET status = 'error', error = $2, finished_at = now() WHERE request_id = $1", [id, JSON.stringify({ message })]).catch(() => undefined);
         }
-      })();
-      this.running.add(work);
-      void work.finally(() => this.running.delete(work));
+      });
       return toTask(created!);
     }
     throw new NotFoundError("transaction", scoring_id, `in the payload of ${request.subscription_id ? `subscription '${request.subscription_id}'` : "any subscription with explainability enabled"}: take a scoring_id from payload_logging.get_table_content().`);
@@ -140,14 +139,7 @@ export class LocalExplainability {
     return { explanations: rows.map(toTask) };
   }
 
-  async settle(): Promise<void> {
-    await Promise.all([...this.running]);
+  settle(): Promise<void> {
+    return this.running.settle();
   }
-}
-
-/** A fixed seed per transaction: the same transaction always gets the same neighbourhood. */
-function hashSeed(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }

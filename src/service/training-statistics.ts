@@ -10,7 +10,7 @@ import { summarizeCategorical, summarizeNumeric, type ColumnSummary } from "../m
 import { learnConstraints, type DataConstraint } from "../metrics/data-constraints";
 import { limeTrainingSummary, type LimeTrainingSummary } from "../metrics/lime/index";
 import type { Queryable } from "../store/store";
-import { trainingColumns, type TrainingRows } from "./monitors/fairness-training";
+import { trainingColumns, type TrainingRows } from "./training-rows";
 import type { SubscriptionRow } from "./subscription-rows";
 
 export const TRAINING_STATISTICS_VERSION = 1;

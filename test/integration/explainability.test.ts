@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import { CustomMachineLearningInstance, generateCreditRisk, rowsOf, StateError, ValidationError, NotFoundError, type Subscription } from "../../src/index";
 import { limeExplain, limeSample } from "../../src/metrics/lime/index";
 import { computeTrainingStatistics } from "../../src/service/training-statistics";
-import { LIME_SAMPLES } from "../../src/service/monitors/explanation-task";
+import { LIME_SAMPLES, explanationSeed } from "../../src/service/monitors/explanation-task";
 import { creditAsset } from "../support/credit-asset";
 import { startProxiedMart, type ProxiedMart } from "../support/proxied-mart";
 import { twoMarts } from "../support/two-marts";
@@ -49,12 +49,7 @@ describe("explainability on both stores", () => {
     const instance = Object.fromEntries(features.map((f) => [f, row[f]]));
     const again = await subscription.explainability.run({ transaction_id: id, cem: false });
     assert.deepEqual(again.entity.predictions![0]!.explanation_features, prediction.explanation_features, "deterministic");
-    const seedOf = (text: string) => {
-      let h = 2166136261;
-      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-      return h >>> 0;
-    };
-    const sample = limeSample(statistics.lime!, instance, { numSamples: LIME_SAMPLES, seed: seedOf(id) });
+    const sample = limeSample(statistics.lime!, instance, { numSamples: LIME_SAMPLES, seed: explanationSeed(id) });
     const scored = await subscription.score(sample.rows.map((r) => Object.fromEntries(sample.fields.map((f, j) => [f, r[j]]))));
     const probability = scored.fields.indexOf("probability");
     const k = (scored.values[0]![probability] as number[]).indexOf(Math.max(...(scored.values[0]![probability] as number[])));

@@ -3,7 +3,7 @@ import { ValidationError } from "../../errors";
 import type { DataMartService } from "../../service/data-mart-service";
 import type { MeasurementHour, MeasurementSample, MonitorRun } from "../../service/monitor-resources";
 import { FEATURE_DRIFT_METHODS, type FeatureDriftMethod } from "../../service/monitors/drift-config";
-import type { TrainingRows } from "../../service/monitors/fairness-training";
+import type { TrainingRows } from "../../service/training-rows";
 import type { MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
 import { disableMonitor } from "./disable-monitor";

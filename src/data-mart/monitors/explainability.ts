@@ -1,15 +1,15 @@
-import { SynchronousRunPrinter, buildTable, type BarChartInput } from "../../display/index";
+import { buildTable, type BarChartInput } from "../../display/index";
 import { ValidationError } from "../../errors";
 import type { DataMartService } from "../../service/data-mart-service";
 import type { ContrastiveExplanation } from "../../metrics/contrastive/index";
 import type { ExplanationTask } from "../../service/monitor-resources";
-import type { TrainingRows } from "../../service/monitors/fairness-training";
+import type { TrainingRows } from "../../service/training-rows";
 import type { MonitorConfiguration } from "../../service/resources";
 import type { Output } from "../output";
 import { disableMonitor } from "./disable-monitor";
 import type { SubscriptionRef } from "../subscription-ref";
 import { checkKeys, checkLimit } from "../table-options";
-import { RUN_TIMEOUT_MS } from "../wait-for-run";
+import { RUN_TIMEOUT_MS, waitForRun } from "../wait-for-run";
 
 const SUBJECT = "explainability";
 /** v1's `Explanations` table columns. */
@@ -121,24 +121,14 @@ export class Explainability {
   }
 
   private async wait(task: ExplanationTask, transaction_id: string): Promise<ExplanationTask> {
-    const printer = new SynchronousRunPrinter(`Looking for explanation for ${transaction_id}`, this.output.print);
-    printer.start();
-    const started = Date.now();
-    let details = task;
-    for (let delay = 20; details.entity.status.state === "in_progress"; delay = Math.min(delay * 2, 1000)) {
-      printer.state(details.entity.status.state);
-      if (Date.now() - started > RUN_TIMEOUT_MS) {
-        printer.failure("Run timed out", `The run didn't finished within ${RUN_TIMEOUT_MS / 1000}s.`);
-        return details;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      details = await this.service.getExplanationTask(task.metadata.id);
-    }
-    const status = details.entity.status;
-    printer.state(status.state);
-    if (status.state === "finished" && status.cem_error) printer.success(`Partially successfully finished run, cem_error="${status.cem_error}"`);
-    else if (status.state === "finished") printer.success("Successfully finished run");
-    else printer.failure(`Run failed with status: ${status.state}`, `Reason: ${status.error?.message ?? "unknown"}`);
-    return details;
+    let latest = task;
+    const read = async () => {
+      latest = await this.service.getExplanationTask(task.metadata.id);
+      return { status: latest.entity.status.state as string, ...latest.entity.status };
+    };
+    await waitForRun(`Looking for explanation for ${transaction_id}`, this.output.print, read, RUN_TIMEOUT_MS, { running: "in_progress", success: "finished" }, (d) =>
+      d.cem_error ? `Partially successfully finished run, cem_error="${d.cem_error}"` : "Successfully finished run",
+    );
+    return latest;
   }
 }

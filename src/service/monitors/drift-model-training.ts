@@ -8,8 +8,8 @@ import { CLIP, trainDriftModel, type DriftModel } from "../../metrics/drift-mode
 import { quoteName, type Queryable } from "../../store/store";
 import type { SubscriptionRow } from "../subscription-rows";
 import { scoreInBatches, type ScoringTally } from "./batch-scoring";
-import { trainingColumns, type TrainingRows } from "./fairness-training";
-import { sqlString, type PayloadWindowSpec } from "./payload-histograms";
+import { trainingColumns, type TrainingRows } from "../training-rows";
+import { sqlString, windowSelect, type PayloadWindowSpec } from "./payload-histograms";
 
 /** Scores the training rows through the engine (1,000 per call) and trains the drift model on the answers. */
 export async function trainOnEngine(row: SubscriptionRow, rows: TrainingRows, score: (payload: FieldsValues) => Promise<FieldsValues>): Promise<{ model: DriftModel; tally: ScoringTally }> {
@@ -75,16 +75,13 @@ export async function predictedAccuracy(db: Queryable, row: SubscriptionRow, spe
   const classes = row.asset_properties.class_labels?.length ?? 0;
   const confidence: Confidence = twoClasses(classes, model) && top ? { kind: "top", column: top } : vector ? { kind: "vector", column: vector } : undefined;
   const columns = [...new Set([...model.inputs.map((i) => i.name), ...(confidence ? [confidence.column] : [])])].filter((c) => schema.some((f) => f.name === c));
-  const params: unknown[] = [spec.deployment_id];
-  let where = "deployment_id = $1";
-  if (spec.after !== undefined) (params.push(spec.after), (where += " AND scoring_timestamp > $2"));
-  const limit = spec.newest !== undefined ? ` ORDER BY scoring_timestamp DESC, scoring_id DESC LIMIT ${Math.trunc(spec.newest)}` : "";
+  const window = windowSelect(spec, columns);
   const known = new Set(columns);
   const usable: DriftModel = { ...model, inputs: model.inputs.filter((i) => known.has(i.name)) };
   const [found] = await db.query<{ accuracy: number | string | null }>(
     `SELECT avg(1 / (1 + exp(least(-(${logitSql(usable, confidence)}), 700)))) AS accuracy
-     FROM (SELECT ${columns.map(quoteName).join(", ")} FROM ${quoteName(spec.table)} WHERE ${where}${limit}) AS w`,
-    params,
+     FROM (${window.select}) AS w`,
+    window.params,
   );
   return Number(found?.accuracy ?? NaN);
 }

@@ -70,6 +70,13 @@ export async function explainedRow(db: Queryable, row: SubscriptionRow, scoring_
   };
 }
 
+/** A fixed seed per transaction (FNV-1a of its id): the same transaction always gets the same neighbourhood. */
+export function explanationSeed(scoring_id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < scoring_id.length; i++) h = Math.imul(h ^ scoring_id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 const argmax = (p: readonly unknown[]) => p.reduce<number>((best, v, i) => (Number(v) > Number(p[best]) ? i : best), 0);
 
 export async function explain(

@@ -9,7 +9,8 @@ import { StateError, ValidationError, type ValidationIssue } from "../../errors"
 import { parseOrThrow } from "../../validation";
 import { knownPayloadSchema, type SubscriptionRow } from "../subscription-rows";
 import { featureSchema, isRangeFeature, type FairnessFeature } from "./fairness-groups";
-import { fairnessTrainingDistributions, trainingDistributionsSchema, type TrainingDistributions, type TrainingRows } from "./fairness-training";
+import { fairnessTrainingDistributions, trainingDistributionsSchema, type TrainingDistributions } from "./fairness-training";
+import type { TrainingRows } from "../training-rows";
 
 export const DEFAULT_FAIRNESS_MIN_RECORDS = 100;
 

@@ -66,7 +66,8 @@ function windowSource(spec: PayloadWindowSpec, columns: readonly string[]): { sq
   return { sql: `(${select}) AS w`, params };
 }
 
-function windowSelect(spec: PayloadWindowSpec, columns: readonly string[]): { select: string; params: unknown[] } {
+/** The window's rows with the given columns, as a SELECT and its parameters. */
+export function windowSelect(spec: PayloadWindowSpec, columns: readonly string[]): { select: string; params: unknown[] } {
   const list = columns.length ? columns.map(quoteName).join(", ") : "1 AS one";
   const params: unknown[] = [spec.deployment_id];
   let where = "deployment_id = $1";

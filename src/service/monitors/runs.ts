@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { NotFoundError } from "../../errors";
+import { BackgroundWork } from "../background-work";
 import type { Queryable, Store } from "../../store/store";
 import type { MeasurementSample, MonitorRun } from "../monitor-resources";
 import type { SubscriptionRow } from "../subscription-rows";
@@ -45,7 +46,7 @@ export interface RunResult {
 
 /** Runs of one store, with the work still in flight (awaited before the store closes). */
 export class MonitorRuns {
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new BackgroundWork();
 
   /**
    * Starts a run: records it as `running` and does `work` in the background. Work that throws ends the run
@@ -57,7 +58,7 @@ export class MonitorRuns {
       "INSERT INTO monitor_runs (id, subscription_guid, monitor_definition_id, status, parameters) VALUES ($1, $2, $3, 'running', $4) RETURNING *",
       [id, row.guid, monitor_definition_id, JSON.stringify(parameters)],
     );
-    const finished = (async () => {
+    this.running.start(async () => {
       try {
         const result = await work();
         await store.transaction(async (tx) => {
@@ -75,9 +76,7 @@ export class MonitorRuns {
           .query("UPDATE monitor_runs SET status = 'failed', error = $2, statistics = $3, finished_at = now() WHERE id = $1", [id, JSON.stringify({ message }), statistics ? JSON.stringify(statistics) : null])
           .catch(() => undefined); // the store closed under the run: it stays 'running' and says so when read
       }
-    })();
-    this.running.add(finished);
-    void finished.finally(() => this.running.delete(finished));
+    });
     return toRun(created!);
   }
 
@@ -97,8 +96,8 @@ export class MonitorRuns {
   }
 
   /** Waits for runs still working. */
-  async settle(): Promise<void> {
-    await Promise.all([...this.running]);
+  settle(): Promise<void> {
+    return this.running.settle();
   }
 }
 
