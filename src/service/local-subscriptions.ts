@@ -10,7 +10,7 @@ import { parseOrThrow } from "../validation";
 import { computeDistribution, planDistribution } from "./data-distribution";
 import { countRows, describeTransactions, readTransactions } from "./payload-reader";
 import { RESERVED_NAMES } from "./payload-schema";
-import { BatchRejected, writeScoringPayloads } from "./payload-writer";
+import { PayloadIngestion } from "./payload-ingestion";
 import { dropFeedbackTable, feedbackSchema, feedbackTableName } from "./feedback-table";
 import { deploymentMetrics, performanceHours, performanceSamples } from "./performance-metrics";
 import type {
@@ -104,7 +104,12 @@ export class LocalSubscriptions {
   /** Data distribution runs still computing: awaited on close. */
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly context: SubscriptionContext) {}
+  /** Payload batches, written in group commits. */
+  private readonly ingestion: PayloadIngestion;
+
+  constructor(private readonly context: SubscriptionContext) {
+    this.ingestion = new PayloadIngestion(() => context.store());
+  }
 
   async create(binding_uid: string, request: SubscriptionCreateRequest & { configurations?: SubscriptionConfiguration["configurations"] }): Promise<SubscriptionCreateOutcome> {
     const valid = parseOrThrow(createRequestSchema, request, "subscription") as SubscriptionCreateRequest & { configurations?: SubscriptionConfiguration["configurations"] };
@@ -214,24 +219,8 @@ export class LocalSubscriptions {
     return (await this.getConfiguration(row.guid, monitor))!;
   }
 
-  async storePayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
-    if (records === null || typeof records !== "object" || !(Symbol.iterator in records || Symbol.asyncIterator in records)) {
-      throw new ValidationError("payload records", [{ path: "records", message: "expected a list (or iterable) of payload records" }]);
-    }
-    const store = await this.context.store();
-    try {
-      // Every statement goes through the transaction: PGlite has one connection, and a query beside it would wait forever.
-      return await store.transaction((tx) => writeScoringPayloads(tx, requireLogging(records, tx)));
-    } catch (error) {
-      if (error instanceof BatchRejected) {
-        const more = error.total - error.issues.length;
-        throw new ValidationError(`payload records: nothing was stored (${error.total} problem${error.total === 1 ? "" : "s"})`, [
-          ...error.issues,
-          ...(more > 0 ? [{ path: "records", message: `… and ${more} more problem(s) like these` }] : []),
-        ]);
-      }
-      throw error;
-    }
+  storePayloads(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>): Promise<ScoringPayloadOutcome> {
+    return this.ingestion.store(records);
   }
 
   async transactions(query: { subscription_id: string; limit?: number; offset?: number; include_total_count?: boolean }): Promise<ScoringTransactions> {
@@ -343,22 +332,6 @@ export class LocalSubscriptions {
 
   url(row: SubscriptionRow): string {
     return subscriptionUrl(this.context.dataMartId(), row);
-  }
-}
-
-/** Passes records through, refusing those of a subscription whose payload logging is off. */
-async function* requireLogging(records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>, db: Queryable): AsyncGenerator<ScoringPayloadRecord> {
-  const enabled = new Set<string>();
-  for await (const record of records) {
-    const guid = (record as ScoringPayloadRecord | null)?.subscription_id;
-    if (typeof guid === "string" && !enabled.has(guid)) {
-      const [config] = await db.query<{ enabled: boolean }>("SELECT enabled FROM monitor_configurations WHERE subscription_guid = $1 AND monitor = 'payload_logging'", [guid]);
-      if (config && !config.enabled) {
-        throw new StateError(`Payload logging is disabled for subscription '${guid}': enable it with \`await subscription.payload_logging.enable()\`. Nothing was stored.`);
-      }
-      enabled.add(guid);
-    }
-    yield record;
   }
 }
 

@@ -39,12 +39,30 @@ export class BatchRejected extends Error {
   }
 }
 
+/** A batch's checked rows for one subscription, when the caller writes them (with other batches': group commit). */
+export interface CollectedRows {
+  row: SubscriptionRow;
+  buffer: ChunkBuffer;
+}
+
+export interface WriteOptions {
+  /** Rows per statement. */
+  chunkRows?: number;
+  /** Check and buffer every row but write none: the rows are put here, per subscription, for the caller to write. */
+  collect?: Map<string, CollectedRows>;
+  /** Subscriptions read earlier in the same transaction (filled as more are read). */
+  subscriptions?: Map<string, SubscriptionRow | null>;
+  /** Called before a payload table is created: the only write of a collecting batch, which its caller may undo. */
+  beforeCreateTable?: () => Promise<void>;
+}
+
 /** Stores every record of `records` (an array, or any iterable or async iterable, read chunk by chunk). */
 export async function writeScoringPayloads(
   tx: Queryable,
   records: Iterable<ScoringPayloadRecord> | AsyncIterable<ScoringPayloadRecord>,
-  chunkRows = CHUNK_ROWS,
+  options: WriteOptions = {},
 ): Promise<ScoringPayloadOutcome> {
+  const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const targets = new Map<string, Target | null>();
   const issues: ValidationIssue[] = [];
   let problems = 0;
@@ -64,7 +82,7 @@ export async function writeScoringPayloads(
         report(checked.issues);
         continue;
       }
-      const target = await targetFor(tx, targets, checked.record.subscription_id);
+      const target = await targetFor(tx, targets, checked.record.subscription_id, options.subscriptions);
       if (!target) {
         report([{ path: `${path}.subscription_id`, message: `no subscription '${checked.record.subscription_id}' exists: see client.data_mart.subscriptions.list()` }]);
         continue;
@@ -82,6 +100,7 @@ export async function writeScoringPayloads(
       }
       if (!target.schema) {
         target.schema = completeSchema(target.row.asset_properties, prepared.request, prepared.response);
+        await options.beforeCreateTable?.();
         await createPayloadTable(tx, target.row, target.schema);
       }
       target.buffer ??= new ChunkBuffer(target.schema);
@@ -102,7 +121,7 @@ export async function writeScoringPayloads(
       // Records arrive through promises alone, which never let the event loop reach its I/O phase: step aside every few
       // records, so the chunk being written keeps going to the database while the next one is prepared.
       if (outcome.records % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
-      if (target.buffer.rows >= chunkRows) {
+      if (target.buffer.rows >= chunkRows && !options.collect) {
         // One chunk is written while the next is prepared: the database works while this process reads records.
         await pending;
         pending = flush(tx, target, outcome);
@@ -116,6 +135,10 @@ export async function writeScoringPayloads(
   }
   await pending;
   if (problems > 0) throw new BatchRejected(issues, problems);
+  if (options.collect) {
+    for (const target of targets.values()) if (target?.buffer?.rows) options.collect.set(target.row.guid, { row: target.row, buffer: target.buffer });
+    return outcome;
+  }
   for (const target of targets.values()) if (target?.buffer?.rows) await flush(tx, target, outcome);
   return outcome;
 }
@@ -291,9 +314,13 @@ function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedR
   return [];
 }
 
-async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string): Promise<Target | null> {
+async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string, known?: Map<string, SubscriptionRow | null>): Promise<Target | null> {
   if (!targets.has(guid)) {
-    const [row] = await subscriptionRows(tx, { guid });
+    let row = known?.get(guid);
+    if (row === undefined) {
+      row = (await subscriptionRows(tx, { guid }))[0] ?? null;
+      known?.set(guid, row);
+    }
     targets.set(guid, row ? { row, schema: row.payload_schema, buffer: null, seen: new Set() } : null);
   }
   return targets.get(guid)!;
