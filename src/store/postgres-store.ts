@@ -73,8 +73,17 @@ export class PostgresStore implements Store {
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.checkout();
     let broken = false;
+    // BEGIN and COMMIT fail as any statement does (a connection lost at COMMIT leaves the outcome unknown: callers
+    // retry, and every write here is idempotent).
+    const control = async (sql: string) => {
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw toDatabaseError(error, this.connection);
+      }
+    };
     try {
-      await client.query("BEGIN");
+      await control("BEGIN");
       const result = await work({
         query: async <R>(sql: string, params?: readonly unknown[]) => {
           try {
@@ -92,7 +101,7 @@ export class PostgresStore implements Store {
             }
           : {}),
       });
-      await client.query("COMMIT");
+      await control("COMMIT");
       return result;
     } catch (error) {
       try {

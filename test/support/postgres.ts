@@ -9,25 +9,48 @@ export interface TestPostgres {
   /** The server's files, when the test started it on disk (PGlite with `dataDir`): for tests that read them raw. */
   dataDir?: string;
   stop(): Promise<void>;
+  /**
+   * Restarts the database server, dropping every connection: Debian's cluster by `pg_ctlcluster … restart` (as CI
+   * runs it, root), or the PGlite wire server closed and opened again on its port. `down_ms`: how long it stays down.
+   */
+  restart(down_ms?: number): Promise<void>;
 }
 
 export async function startTestPostgres(options: { dataDir?: string } = {}): Promise<TestPostgres> {
   const fromEnv = process.env.OPENSCALE_TEST_POSTGRES_URL;
-  if (fromEnv) return { url: fromEnv, kind: "postgresql server", stop: async () => undefined };
+  if (fromEnv) return { url: fromEnv, kind: "postgresql server", stop: async () => undefined, restart: (down) => restartCluster(Number(new URL(fromEnv).port || 5432), down) };
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = options.dataDir ? await PGlite.create({ dataDir: options.dataDir }) : await PGlite.create();
-  const server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 32 });
+  let server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 32 });
   await server.start();
+  const address = server.getServerConn();
   return {
-    url: `postgres://postgres:pglite-test-password@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres:pglite-test-password@${address}/postgres`,
     kind: "PGlite over the wire protocol",
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     stop: async () => {
       await server.stop();
       await db.close();
     },
+    restart: async (down = 1000) => {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, down));
+      server = new PGLiteSocketServer({ db, port: Number(address.split(":").at(-1)), host: "127.0.0.1", maxConnections: 32 });
+      await server.start();
+    },
   };
+}
+
+/** Stops the Debian cluster listening on `port`, waits, and starts it again. */
+async function restartCluster(port: number, down = 1000): Promise<void> {
+  const { execFileSync } = await import("node:child_process");
+  const clusters = execFileSync("pg_lsclusters", ["-h"], { encoding: "utf8" }).trim().split("\n").map((line) => line.split(/\s+/));
+  const cluster = clusters.find((c) => Number(c[2]) === port);
+  if (!cluster) throw new Error(`no PostgreSQL cluster of this machine listens on port ${port} (pg_lsclusters): restart needs the one .ci/start-postgres started`);
+  execFileSync("pg_ctlcluster", [cluster[0]!, cluster[1]!, "stop", "-m", "fast"], { stdio: "ignore" });
+  await new Promise((resolve) => setTimeout(resolve, down));
+  execFileSync("pg_ctlcluster", [cluster[0]!, cluster[1]!, "start"], { stdio: "ignore" });
 }
 
 /** The same server URL with another password: for the wrong-password test (a real server only). */
