@@ -47,8 +47,6 @@ export interface PayloadLoggerStats {
   undelivered: number;
 }
 
-type Outcome = "delivered" | "rejected" | "retry";
-
 export class PayloadLogger {
   private readonly http: AxiosInstance;
   private readonly queue: PayloadRecord[] = [];
@@ -67,10 +65,7 @@ export class PayloadLogger {
   readonly stats: PayloadLoggerStats = { queued: 0, delivered: 0, rejected: 0, droppedQueueFull: 0, retries: 0, undelivered: 0 };
 
   constructor(private readonly options: PayloadLoggerOptions) {
-    this.batchIntervalMs = options.batchIntervalMs ?? 200;
-    this.maxBatchSize = options.maxBatchSize ?? 500;
-    this.maxQueueSize = options.maxQueueSize ?? 100_000;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    [this.batchIntervalMs, this.maxBatchSize, this.maxQueueSize, this.maxBackoffMs] = [options.batchIntervalMs ?? 200, options.maxBatchSize ?? 500, options.maxQueueSize ?? 100_000, options.maxBackoffMs ?? 5000];
     this.log = options.log ?? ((level, message) => console[level](`payload logger: ${message}`));
     // validateStatus: every status is an answer to classify, not an exception.
     this.http = axios.create({ baseURL: options.url.replace(/\/+$/, ""), timeout: options.requestTimeoutMs ?? 10_000, validateStatus: () => true, maxBodyLength: Infinity });
@@ -108,8 +103,7 @@ export class PayloadLogger {
     this.closing = true;
     if (this.waiting?.for !== "backoff") this.waiting?.wake(); // a backoff still runs its course: the server needs it
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    if ((await Promise.race([this.sender, timedOut])) === "timeout") {
+    if ((await Promise.race([this.sender, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs, "timeout")))])) === "timeout") {
       this.givingUp = true;
       this.waiting?.wake();
       await this.sender;
@@ -150,15 +144,15 @@ export class PayloadLogger {
     }
   }
 
-  private async post(batch: PayloadRecord[]): Promise<Outcome> {
+  private async post(batch: PayloadRecord[]): Promise<"delivered" | "rejected" | "retry"> {
     try {
       const response = await this.http.post(`/v1/data_marts/${encodeURIComponent(this.options.dataMart)}/scoring_payloads`, batch, {
         headers: { authorization: `Bearer ${await this.bearerToken()}`, "content-type": "application/json", prefer: "return=minimal" },
       });
       const status = response.status;
-      if (status === 200 || status === 202 || status === 204) return "delivered";
-      if (status === 401) this.token = undefined; // expired or revoked early: a new token, then the same batch again
+      if (status >= 200 && status < 300) return "delivered";
       if (status === 401 || status === 408 || status === 429 || status >= 500) {
+        if (status === 401) this.token = undefined; // expired or revoked early: a new token, then the same batch again
         this.log("warn", `the data mart server answered HTTP ${status}; retrying ${batch.length} records`);
         return "retry";
       }
@@ -198,7 +192,5 @@ export class PayloadLogger {
   }
 }
 
-function messageOf(body: unknown): string {
-  const errors = (body as { errors?: { message?: string }[] } | undefined)?.errors;
-  return errors?.map((e) => e.message).join("; ") ?? "no reason given";
-}
+/** The message of a v1 error body, `{errors: [{code, message}], trace}`. */
+const messageOf = (body: unknown) => (body as { errors?: { message?: string }[] } | undefined)?.errors?.map((e) => e.message).join("; ") ?? "no reason given";

@@ -44,7 +44,7 @@ export async function setUpScoringDataMart(options: { url: string; apikey: strin
 }
 
 function engineFromEnvironment(env: NodeJS.ProcessEnv): CustomCredentials {
-  if (env.ENGINE_URL) return { url: env.ENGINE_URL, ...(env.ENGINE_USERNAME ? { username: env.ENGINE_USERNAME, password: env.ENGINE_PASSWORD ?? "" } : {}) };
+  if (env.ENGINE_URL) return { url: env.ENGINE_URL, ...(env.ENGINE_USERNAME && env.ENGINE_PASSWORD ? { username: env.ENGINE_USERNAME, password: env.ENGINE_PASSWORD } : {}) };
   const file = env.ENGINE_CREDENTIALS_FILE ?? ".openscale/local-engines.json";
   if (!fs.existsSync(file)) throw new Error(`set ENGINE_URL, or run \`openscale engines\` first (it writes ${file})`);
   return (JSON.parse(fs.readFileSync(file, "utf8")) as { custom: CustomCredentials }).custom;
