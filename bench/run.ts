@@ -3,7 +3,8 @@
  * measured in fresh Node processes (module loading included), as a notebook or script would see them.
  * OPENSCALE_BENCH_ONLY=open stops after the client open figures; `node --import tsx bench/run.ts quality` runs only
  * the quality-metrics part, `… monitoring` only feedback ingestion and the quality run, `… fairness` only the
- * fairness run, `… drift` only feature drift at scale and LIME.
+ * fairness run, `… drift` only feature drift at scale and LIME, `… server` only payload logging through the data mart
+ * server (PostgreSQL).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -29,6 +30,7 @@ import { qualityMetricsBench, qualityMetricsRows } from "./quality-metrics";
 import { monitoringBench } from "./monitoring";
 import { fairnessBench } from "./fairness";
 import { driftBench } from "./drift";
+import { serverIngestionBench, serverIngestionRows } from "./server-ingestion";
 
 const root = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-bench-"));
@@ -82,6 +84,12 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "fairness") {
     printRows(await fairnessBench());
+    return;
+  }
+  const postgresUrl = process.env.OPENSCALE_BENCH_POSTGRES_URL ?? process.env.OPENSCALE_TEST_POSTGRES_URL;
+  if (process.argv[2] === "server") {
+    if (!postgresUrl) throw new Error("set OPENSCALE_BENCH_POSTGRES_URL to a PostgreSQL server (bash .ci/start-postgres prints one)");
+    printRows(serverIngestionRows(await serverIngestionBench(postgresUrl)));
     return;
   }
   if (process.argv[2] === "monitoring") {
@@ -190,7 +198,6 @@ async function main(): Promise<void> {
   rows.push(["Custom ML engine notebook (kernel start included)", `${(median(nbTimes) / 1000).toFixed(2)} s`, "aim ≤ 15 s; runs: " + nbTimes.map((v) => (v / 1000).toFixed(2)).join(", ")]);
 
   // Payload ingestion (10k and 1M rows of 20 features, 10 rows per record) next to raw INSERT / COPY, and analytics.
-  const postgresUrl = process.env.OPENSCALE_BENCH_POSTGRES_URL ?? process.env.OPENSCALE_TEST_POSTGRES_URL;
   const { ingestion, distribution } = await ingestionBench({ postgresUrl });
   for (const f of ingestion) {
     const raw = f.store.startsWith("PGlite") ? "raw multi-row INSERT" : "raw COPY";
@@ -208,6 +215,9 @@ async function main(): Promise<void> {
   rows.push(...(await fairnessBench()));
   // Feature drift over 1M payload rows (PGlite and PostgreSQL) and one LIME explanation.
   rows.push(...(await driftBench()));
+  // Payload logging through the data mart server: 1, 10 and 50 concurrent loggers next to in-process store().
+  if (postgresUrl) rows.push(...serverIngestionRows(await serverIngestionBench(postgresUrl)));
+  else rows.push(["payload logging through the server", "not run", "set OPENSCALE_BENCH_POSTGRES_URL to a PostgreSQL server"]);
 
   printRows(rows);
   fs.rmSync(scratch, { recursive: true, force: true });
