@@ -4,7 +4,7 @@ import type { AdapterOptions, FieldsValues } from "../engines/adapter";
 import { StateError } from "../errors";
 import type { SecretBox } from "../store/secret-box";
 import type { DataMartLocation, DataMartPointer } from "../store/data-mart-location";
-import { dropAll } from "../store/migrations";
+import { dropAll, holdSchemaChangeLock } from "../store/migrations";
 import { openStore } from "../store/open-store";
 import type { Store } from "../store/store";
 import { describeChoice, detailsOf, sameDatabase, toDatabaseChoice } from "./data-mart-details";
@@ -133,16 +133,22 @@ export class LocalDataMartService implements DataMartService {
     const store = await openStore(database, this.#options.location);
     try {
       const pointer: DataMartPointer = { data_mart_id: this.#options.dataMartId ?? randomUUID(), created_at: new Date().toISOString(), database };
-      const rows = await store.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
+      // Under the schema lock: clients (servers) setting up one schema at once make one data mart, and join it.
+      const rows = await store.transaction(async (tx) => {
+        await holdSchemaChangeLock(store, tx);
+        const found = await tx.query<{ id: string; created_at: Date }>("SELECT id, created_at FROM data_mart LIMIT 1");
+        if (found.length === 0) {
+          await tx.query(
+            "INSERT INTO data_mart (id, database_type, internal_database, created_at) VALUES ($1, $2, $3, $4)",
+            [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
+          );
+        }
+        return found;
+      });
       if (rows[0]) {
         // The schema already holds a data mart (another client set it up): join it.
         pointer.data_mart_id = rows[0].id;
         pointer.created_at = iso(rows[0].created_at);
-      } else {
-        await store.query(
-          "INSERT INTO data_mart (id, database_type, internal_database, created_at) VALUES ($1, $2, $3, $4)",
-          [pointer.data_mart_id, database.database_type, database.database_type === "internal", pointer.created_at],
-        );
       }
       await sealClearBindings(store, this.#options.secrets); // a schema an earlier version filled
       this.#options.location.write(pointer);

@@ -1,4 +1,4 @@
-import { quoteName, type Queryable, type Store } from "./store";
+import { quoteName, SCHEMA_CHANGE_LOCK, type Queryable, type Store } from "./store";
 
 /** One step of the data mart's schema. Versions only grow; a released migration is never edited. */
 export interface Migration {
@@ -181,20 +181,31 @@ export const MIGRATIONS: readonly Migration[] = [
 /** Tables the migrations create, newest first: what `dropAll` removes. */
 const TABLES = ["explanations", "training_statistics", "measurement_values", "measurements", "monitor_runs", "monitor_definitions", "data_distribution_runs", "performance_metrics", "monitor_configurations", "subscriptions", "service_bindings", "data_mart", "schema_migrations"];
 
+/**
+ * Takes SCHEMA_CHANGE_LOCK for the rest of transaction `tx`: several clients may migrate or set up one schema at
+ * once. PGlite has a single connection, and its advisory locks delay process exit by 10 s, so the lock is taken on
+ * PostgreSQL only.
+ */
+export async function holdSchemaChangeLock(store: Store, tx: Queryable): Promise<void> {
+  if (store.kind === "postgresql") await tx.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_CHANGE_LOCK]);
+}
+
 /** Brings the store's schema up to the newest migration, each step in its own transaction. Safe to run concurrently. */
 /** `table` may name its schema (`schema.table`): each part is quoted. */
 export async function migrate(store: Store, migrations: readonly Migration[] = MIGRATIONS, table = "schema_migrations"): Promise<number> {
   const name = table.split(".").map(quoteName).join(".");
-  await store.query(
-    `CREATE TABLE IF NOT EXISTS ${name} (
-       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  const lock = (tx: Queryable) => holdSchemaChangeLock(store, tx);
+  await store.transaction(async (tx) => {
+    await lock(tx);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${name} (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
   let applied = 0;
   for (const migration of migrations) {
     const done = await store.transaction(async (tx) => {
-      // Several clients may migrate one server schema at once. PGlite has a single connection, and its advisory
-      // locks delay process exit by 10 s, so the lock is taken on PostgreSQL only.
-      if (store.kind === "postgresql") await tx.query("SELECT pg_advisory_xact_lock(7351001)");
+      await lock(tx);
       const rows = await tx.query(`SELECT 1 FROM ${name} WHERE version = $1`, [migration.version]);
       if (rows.length > 0) return false;
       await execute(tx, migration.sql);

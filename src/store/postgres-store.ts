@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { DatabaseError } from "../errors";
 import type { PostgresConnection } from "./postgres-credentials";
-import { quoteIdentifier, type Queryable, type Store } from "./store";
+import { quoteIdentifier, SCHEMA_CHANGE_LOCK, type Queryable, type Store } from "./store";
 
 /** Options for a store on a PostgreSQL server. */
 export interface PostgresStoreOptions {
@@ -27,11 +27,10 @@ export class PostgresStore implements Store {
   /** Connects, checks the login, and makes sure `schema` exists. */
   static async open(connection: PostgresConnection, schema: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const pool = createPool(connection, options);
-    const quoted = quoteIdentifier(schema);
     pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
     const store = new PostgresStore(pool, connection, schema);
     try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      await createSchemaOnce(pool, schema);
       const [{ version }] = (await pool.query<{ version: string }>("SELECT version()")).rows as [{ version: string }];
       store.copySupported = !/\bPGlite\b/.test(version);
     } catch (error) {
@@ -177,4 +176,22 @@ export function toDatabaseError(error: unknown, connection: PostgresConnection):
     (e.code && hints[e.code]) ||
     (/timeout/i.test(message) ? `${where} did not answer in time (${message}). Check the host, port and any firewall.` : undefined);
   return new DatabaseError(known ?? `${where}: ${message}`);
+}
+
+/** Creates `schema` unless it exists, under SCHEMA_CHANGE_LOCK: safe when several servers open a fresh database. */
+async function createSchemaOnce(pool: Pool, schema: string): Promise<void> {
+  const exists = async (q: Pool | PoolClient) => (await q.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema])).rowCount! > 0;
+  if (await exists(pool)) return;
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_CHANGE_LOCK]);
+    if (!(await exists(client))) await client.query(`CREATE SCHEMA ${quoteIdentifier(schema)}`);
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

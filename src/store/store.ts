@@ -25,6 +25,13 @@ export interface Store extends Queryable {
 }
 
 /** A schema name: a plain SQL identifier, so it can be quoted safely everywhere. */
+/**
+ * The PostgreSQL advisory lock held (for one transaction) while a schema or a migration is made: two servers or
+ * clients starting at once on a fresh database would otherwise both run `CREATE … IF NOT EXISTS`, and one fails on
+ * the catalog's unique index (IF NOT EXISTS is not atomic).
+ */
+export const SCHEMA_CHANGE_LOCK = 7351001;
+
 export const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 export function quoteIdentifier(name: string): string {

@@ -59,3 +59,46 @@ export function withPassword(url: string, password: string): string {
   u.password = password;
   return u.toString();
 }
+
+export interface FreshDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * An empty database, for tests of what servers do on a fresh one (migrations racing): on the PostgreSQL server of
+ * OPENSCALE_TEST_POSTGRES_URL a new database (its login needs CREATEDB: .ci/start-postgres grants it), else a new
+ * PGlite served over the wire.
+ */
+export async function freshDatabase(label: string): Promise<FreshDatabase> {
+  const fromEnv = process.env.OPENSCALE_TEST_POSTGRES_URL;
+  if (!fromEnv) {
+    const pglite = await startTestPostgres();
+    return { url: pglite.url, drop: () => pglite.stop() };
+  }
+  const pg = (await import("pg")).default;
+  const name = `${label}_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: fromEnv });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    throw new Error(`cannot create a database on ${new URL(fromEnv).host} (${(error as Error).message}): grant the test login CREATEDB, as .ci/start-postgres does`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(fromEnv);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const again = new pg.Client({ connectionString: fromEnv });
+      await again.connect();
+      try {
+        await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await again.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Several servers over one PostgreSQL start at once on a fresh database, as a team's servers behind a load balancer
+ * do after a deploy: each migrates the server's tables at start, and each sets up the same new data mart when its
+ * first request comes. `CREATE … IF NOT EXISTS` alone is not atomic (two sessions both find nothing and one fails on
+ * the catalog's unique index), so these steps run under an advisory lock; here every server must come up, the
+ * migrations be recorded once, and the servers then act as one (a token from one is good at the others, a binding
+ * added through one is listed by the others). Server processes start hundreds of milliseconds apart, so the race
+ * is also run in one process, where the openings meet within a millisecond (without the lock most rounds fail).
+ * Without OPENSCALE_TEST_POSTGRES_URL the database is PGlite over the wire, one session for every connection
+ * (concurrent statements would interleave in it): there the in-process openings run one at a time.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { APIClient, CustomMachineLearningInstance, startLocalEngines, type LocalEngines } from "../../src/index";
+import { createApiKey, openServerStore } from "../../src/server/index";
+import { freshDatabase, type FreshDatabase } from "../support/postgres";
+import { RecordingOutput } from "../support/recording-output";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+
+const REAL = process.env.OPENSCALE_TEST_POSTGRES_URL !== undefined;
+const OPENERS = REAL ? 4 : 1;
+const SERVERS = 3;
+const ROUNDS = 2;
+const secretKey = randomBytes(32).toString("base64");
+let engines: LocalEngines;
+
+before(async () => {
+  engines = await startLocalEngines();
+});
+after(async () => {
+  await engines?.stop();
+});
+
+async function countRows(url: string, sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+test("server databases and data marts opened at once on a fresh database: each migration runs once, none fails", async () => {
+  for (let round = 0; round < 3; round++) {
+    const database = await freshDatabase("open_race");
+    try {
+      const opened = await Promise.allSettled(Array.from({ length: OPENERS }, () => openServerStore({ kind: "postgresql", credentials: database.url })));
+      await Promise.all(opened.map((o) => (o.status === "fulfilled" ? o.value.close() : undefined)));
+      assert.deepEqual(opened.flatMap((o) => (o.status === "rejected" ? [String(o.reason)] : [])), [], `round ${round}: every server store opens`);
+      const clients = Array.from({ length: OPENERS }, () => new APIClient({ in_memory: true }, new RecordingOutput()));
+      const setups = await Promise.allSettled(clients.map((c) => c.data_mart.setup({ db_credentials: database.url, schema: "dm_race" })));
+      await Promise.all(clients.map((c) => c.close()));
+      assert.deepEqual(setups.flatMap((s) => (s.status === "rejected" ? [String(s.reason)] : [])), [], `round ${round}: every data mart setup succeeds`);
+      assert.equal(await countRows(database.url, "SELECT count(*) AS n FROM openscale_server.server_migrations"), 1);
+      assert.equal(await countRows(database.url, "SELECT count(*) - count(DISTINCT version) AS n FROM dm_race.schema_migrations"), 0);
+      assert.equal(await countRows(database.url, "SELECT count(*) AS n FROM dm_race.data_mart"), 1, "one data mart row");
+    } finally {
+      await database.drop();
+    }
+  }
+});
+
+test(`${SERVERS} servers started at once on a fresh database all come up and act as one (${ROUNDS} rounds)`, { timeout: 180_000 }, async () => {
+  for (let round = 0; round < ROUNDS; round++) {
+    const database: FreshDatabase = await freshDatabase("server_race");
+    const servers: ServerProcess[] = [];
+    const clients: APIClient[] = [];
+    try {
+      const started = await Promise.allSettled(Array.from({ length: SERVERS }, () => startServerProcess({ db: database.url, env: { OPENSCALE_SECRET_KEY: secretKey } })));
+      for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+      const failures = started.flatMap((s) => (s.status === "rejected" ? [String(s.reason)] : []));
+      assert.deepEqual(failures, [], `round ${round}: every server starts`);
+      assert.equal(await countRows(database.url, "SELECT count(*) AS n FROM openscale_server.server_migrations"), 1, "the server migration is recorded once");
+      assert.equal(await countRows(database.url, "SELECT count(*) AS n FROM openscale_server.server_secrets"), 1, "one token signing secret for all");
+
+      const store = await openServerStore({ kind: "postgresql", credentials: database.url });
+      const { key } = await createApiKey(store, { role: "admin", data_mart_id: "team" });
+      await store.close();
+      // The same new data mart set up through every server at the same moment.
+      for (const server of servers) clients.push(new APIClient({ url: server.url, apikey: key, instance_guid: "team" }, new RecordingOutput()));
+      const setups = await Promise.allSettled(clients.map((c) => c.data_mart.setup()));
+      assert.deepEqual(setups.flatMap((s) => (s.status === "rejected" ? [String(s.reason)] : [])), [], `round ${round}: every setup succeeds`);
+      const versions = await countRows(database.url, "SELECT count(*) AS n FROM dm_team.schema_migrations");
+      assert.equal(await countRows(database.url, "SELECT count(DISTINCT version) AS n FROM dm_team.schema_migrations"), versions, "each data mart migration recorded once");
+      assert.equal(await countRows(database.url, "SELECT count(*) AS n FROM dm_team.data_mart"), 1, "one data mart row");
+
+      const binding_uid = await clients[0]!.data_mart.bindings.add("shared engine", new CustomMachineLearningInstance(engines.custom));
+      for (const client of clients) assert.deepEqual(await client.data_mart.bindings.get_uids(), [binding_uid]);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all(servers.map((s) => s.stop("SIGTERM")));
+      await database.drop();
+    }
+  }
+});
