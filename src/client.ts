@@ -10,6 +10,12 @@ import { FolderLocation, MemoryLocation } from "./store/data-mart-location";
 import { secretBoxProvider } from "./store/secret-box";
 import { parseOrThrow } from "./validation";
 
+/**
+ * The environment variables that point every `new APIClient(...)` without `url` at a data mart server, so a notebook
+ * or script written for the embedded data mart runs unchanged against a team's server.
+ */
+export const SERVER_VARIABLES = { url: "OPENSCALE_URL", apikey: "OPENSCALE_APIKEY", instance_guid: "OPENSCALE_INSTANCE_GUID" } as const;
+
 /** Options of `new APIClient()`. Everything has a default: `new APIClient()` opens `./.openscale`. */
 export interface APIClientOptions {
   /** Folder holding the embedded data mart (and the pointer to a PostgreSQL one). @default "./.openscale" */
@@ -58,7 +64,7 @@ export class APIClient {
   readonly #describe: string;
 
   constructor(options: APIClientOptions = {}, output: Output = consoleOutput) {
-    const o = parseOrThrow(clientOptions, options, "APIClient options");
+    const o = withServerFromEnvironment(parseOrThrow(clientOptions, options, "APIClient options"));
     if (o.url !== undefined || o.apikey !== undefined || o.instance_guid !== undefined) {
       const missing = (["url", "apikey", "instance_guid"] as const).filter((k) => o[k] === undefined);
       if (missing.length) throw new ValidationError("APIClient options", missing.map((k) => ({ path: k, message: "is needed to use a data mart server: give url, apikey and instance_guid" })));
@@ -92,4 +98,19 @@ export class APIClient {
   toJSON(): { version: string; data_mart: string } {
     return { version: this.version, data_mart: this.#describe };
   }
+}
+
+/**
+ * Options naming no server take the one OPENSCALE_URL, OPENSCALE_APIKEY and OPENSCALE_INSTANCE_GUID name, when the
+ * first is set: its data mart replaces the embedded one that data_dir or in_memory would open.
+ */
+function withServerFromEnvironment(options: z.infer<typeof clientOptions>, env: NodeJS.ProcessEnv = process.env): z.infer<typeof clientOptions> {
+  if (options.url !== undefined || options.apikey !== undefined || options.instance_guid !== undefined || !env[SERVER_VARIABLES.url]) return options;
+  const named = Object.fromEntries(Object.entries(SERVER_VARIABLES).map(([option, variable]) => [option, env[variable]]));
+  const missing = Object.entries(SERVER_VARIABLES).filter(([option]) => !named[option]);
+  if (missing.length) {
+    throw new ValidationError("APIClient environment", missing.map(([, variable]) => ({ path: variable, message: `is needed with ${SERVER_VARIABLES.url}: set ${Object.values(SERVER_VARIABLES).join(", ")} together (or unset ${SERVER_VARIABLES.url} for the embedded data mart)` })));
+  }
+  const { data_dir: _dir, in_memory: _memory, ...rest } = options;
+  return parseOrThrow(clientOptions, { ...rest, ...named }, `APIClient environment (${Object.values(SERVER_VARIABLES).join(", ")})`);
 }

@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { runNotebook } from "../src/notebook/index";
+import { startTestServer, type TestServer } from "./support/test-server";
 
 const root = path.resolve(__dirname, "..");
 const notebooksDir = path.join(root, "notebooks");
@@ -158,6 +159,31 @@ const expectations: Record<string, [string, RegExp[]][]> = {
 
 const notebooks = fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort();
 
+/** Runs the notebook (with `env` added to its kernel's environment) and checks what it shows. */
+async function runAndCheck(name: string, output_path: string, env?: Record<string, string>): Promise<string> {
+  const result = await runNotebook(path.join(notebooksDir, name), { output_path, cell_timeout_ms: 60_000, ...(env ? { env } : {}) });
+  assert.ok(result.ok, `cell ${result.failed_cell?.index} failed:\n${result.failed_cell?.source}\n${result.failed_cell?.error_text}`);
+  const executed = JSON.parse(fs.readFileSync(output_path, "utf8")) as { cells: Cell[] };
+  const code = executed.cells.filter((c) => c.cell_type === "code");
+  assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1), "every code cell ran, in order");
+  for (const [fragment, patterns] of expectations[name] ?? []) {
+    const cell = code.find((c) => join(c.source).includes(fragment));
+    assert.ok(cell, `no cell contains ${fragment}`);
+    for (const p of patterns) assert.match(outputsText(cell), p, `output of the cell with ${fragment}`);
+  }
+  const all = code.map(outputsText).join("\n");
+  assert.doesNotMatch(
+    all,
+    /(password|apikey|client_secret|secret_access_key|ca_certificate)['"]?\s*[:=]\s*['"](?!\*\*\*\*)[^'"]+/i,
+    "no secret is shown",
+  );
+  assert.doesNotMatch(all, /BEGIN CERTIFICATE|BEGIN PRIVATE KEY/, "no certificate or key is shown");
+  assert.doesNotMatch(all, /<script/i, "no scripts in outputs");
+  const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => join(o.text)));
+  assert.deepEqual(errors.filter((e) => !/^Warning/.test(e)), [], "nothing but warnings on stderr");
+  return all;
+}
+
 describe("notebooks", () => {
   test("there are notebooks to run, and each has expectations", () => {
     assert.ok(notebooks.length > 0);
@@ -166,27 +192,30 @@ describe("notebooks", () => {
 
   for (const name of notebooks) {
     test(name, { timeout: 180_000 }, async () => {
-      const output_path = path.join(outDir, name);
-      const result = await runNotebook(path.join(notebooksDir, name), { output_path, cell_timeout_ms: 60_000 });
-      assert.ok(result.ok, `cell ${result.failed_cell?.index} failed:\n${result.failed_cell?.source}\n${result.failed_cell?.error_text}`);
-      const executed = JSON.parse(fs.readFileSync(output_path, "utf8")) as { cells: Cell[] };
-      const code = executed.cells.filter((c) => c.cell_type === "code");
-      assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1), "every code cell ran, in order");
-      for (const [fragment, patterns] of expectations[name] ?? []) {
-        const cell = code.find((c) => join(c.source).includes(fragment));
-        assert.ok(cell, `no cell contains ${fragment}`);
-        for (const p of patterns) assert.match(outputsText(cell), p, `output of the cell with ${fragment}`);
-      }
-      const all = code.map(outputsText).join("\n");
-      assert.doesNotMatch(
-        all,
-        /(password|apikey|client_secret|secret_access_key|ca_certificate)['"]?\s*[:=]\s*['"](?!\*\*\*\*)[^'"]+/i,
-        "no secret is shown",
-      );
-      assert.doesNotMatch(all, /BEGIN CERTIFICATE|BEGIN PRIVATE KEY/, "no certificate or key is shown");
-      assert.doesNotMatch(all, /<script/i, "no scripts in outputs");
-      const errors = code.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr").map((o) => join(o.text)));
-      assert.deepEqual(errors.filter((e) => !/^Warning/.test(e)), [], "nothing but warnings on stderr");
+      await runAndCheck(name, path.join(outDir, name));
     });
   }
+});
+
+/**
+ * The same notebooks, unchanged, against a data mart server: OPENSCALE_URL, OPENSCALE_APIKEY and
+ * OPENSCALE_INSTANCE_GUID in the kernel's environment turn each `new APIClient({ data_dir })` into a remote client of
+ * its own data mart on the server (PostgreSQL when OPENSCALE_TEST_POSTGRES_URL names one, else embedded), and every
+ * cell must show what it shows embedded.
+ */
+describe("notebooks against a data mart server", () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer("notebooks")));
+  after(async () => server?.close());
+  notebooks.forEach((name, index) => {
+    test(name, { timeout: 180_000 }, async () => {
+      const dm = `nb${index}x${process.pid}`;
+      const env = { OPENSCALE_URL: server.url, OPENSCALE_APIKEY: await server.key(dm), OPENSCALE_INSTANCE_GUID: dm };
+      const all = await runAndCheck(name, path.join(outDir, `server-${name}`), env);
+      const bindings = await server.read(dm, "/service_bindings");
+      assert.equal(bindings.status, 200, JSON.stringify(bindings.body));
+      assert.ok(bindings.body.service_bindings.length > 0, "the notebook's bindings are in its data mart on the server");
+      assert.ok(!all.includes(env.OPENSCALE_APIKEY.split("_").at(-1)!), "the API key is never shown");
+    });
+  });
 });

@@ -59,15 +59,16 @@ export class TslabKernel {
 
   /**
    * Starts a kernel whose working folder is `cwd` (where the notebook's relative imports resolve): the tslab this
-   * library ships with, or the command of a Jupyter kernelspec (`argv`, with `env` added to the environment).
+   * library ships with, or the command of a Jupyter kernelspec (`argv`, with `env` added to the environment), and
+   * `env` added last.
    */
-  static async start(cwd: string, startTimeoutMs = 60_000, spec?: KernelSpec): Promise<TslabKernel> {
+  static async start(cwd: string, startTimeoutMs = 60_000, spec?: KernelSpec, env?: Record<string, string>): Promise<TslabKernel> {
     const zmq = await import("zeromq");
     const { file, info } = await writeConnectionFile();
     const command = spec ? kernelCommand(spec, file) : [process.execPath, tslabBinary(), "kernel", "--config-path", file];
     const guard = spawn(process.execPath, ["-e", GUARD, ...command], {
       cwd,
-      env: spec?.env ? { ...process.env, ...spec.env } : process.env,
+      env: { ...process.env, ...spec?.env, ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let log = "";

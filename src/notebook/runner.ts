@@ -18,6 +18,8 @@ export interface RunNotebookOptions {
    * the tslab this library ships with. The kernel still never outlives the run.
    */
   kernelspec?: string | KernelSpec;
+  /** Variables added to the kernel's environment (e.g. OPENSCALE_URL, to run a notebook against a data mart server). */
+  env?: Record<string, string>;
 }
 
 export interface NotebookRunResult {
@@ -48,7 +50,7 @@ export async function runNotebook(file: string, options: RunNotebookOptions = {}
     cell.execution_count = null;
   }
   const spec = typeof options.kernelspec === "string" ? readKernelSpec(options.kernelspec) : options.kernelspec;
-  const kernel = await TslabKernel.start(path.dirname(path.resolve(file)), options.kernel_start_timeout_ms, spec);
+  const kernel = await TslabKernel.start(path.dirname(path.resolve(file)), options.kernel_start_timeout_ms, spec, options.env);
   const displays = new Map<string, NotebookOutput>();
   try {
     for (const [index, cell] of notebook.cells.entries()) {

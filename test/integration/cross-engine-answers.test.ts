@@ -25,6 +25,7 @@ import {
   type Subscription,
 } from "../../src/index";
 import { RecordingOutput } from "../support/recording-output";
+import { closeTestClients, testClient } from "../support/test-client";
 
 const credit = generateCreditRisk({ rows: 40, seed: 7 });
 const features = credit.feature_columns;
@@ -38,7 +39,7 @@ const subscriptions = new Map<string, { subscription: Subscription; prediction: 
 
 before(async () => {
   engines = await startLocalEngines();
-  client = new APIClient({ in_memory: true }, new RecordingOutput());
+  client = await testClient(new RecordingOutput());
   await client.data_mart.setup();
   const wml = await client.data_mart.bindings.add("wml", new WatsonMachineLearningInstance(engines.wml));
   const wmlModel = (await client.data_mart.bindings.get_asset_details({ binding_uid: wml })).find((a) => /credit/i.test(a.name))!.source_uid;
@@ -63,6 +64,7 @@ before(async () => {
 after(async () => {
   await client.close();
   await engines.stop();
+  await closeTestClients();
 });
 
 interface Stored {

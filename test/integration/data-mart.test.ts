@@ -19,6 +19,7 @@ import {
 } from "../../src/index";
 import { RecordingOutput } from "../support/recording-output";
 import { startTestPostgres, type TestPostgres } from "../support/postgres";
+import { closeTestClients, remoteTestClient } from "../support/test-client";
 
 let engines: LocalEngines;
 let postgres: TestPostgres;
@@ -29,6 +30,7 @@ before(async () => {
   postgres = await startTestPostgres();
 });
 after(async () => {
+  await closeTestClients();
   await engines.stop();
   await postgres.stop();
   fs.rmSync(tempDir, { recursive: true, force: true });
@@ -57,6 +59,14 @@ const setups: { name: string; client: (out: RecordingOutput) => Promise<APIClien
     client: async (out) => {
       const c = new APIClient({ in_memory: true }, out);
       await c.data_mart.setup({ db_credentials: { uri: postgres.url }, schema: `dm_test_${process.pid}` });
+      return c;
+    },
+  },
+  {
+    name: "a data mart server (remote client)",
+    client: async (out) => {
+      const c = await remoteTestClient(out);
+      await c.data_mart.setup();
       return c;
     },
   },

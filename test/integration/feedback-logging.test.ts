@@ -150,9 +150,10 @@ describe("feedback logging", () => {
         await db.end();
       }
     };
-    if (name !== "PGlite") assert.equal(await present(), true);
+    const direct = name === postgres().kind; // the schema this test can read itself
+    if (direct) assert.equal(await present(), true);
     await client.data_mart.subscriptions.delete(subscription.uid);
-    if (name !== "PGlite") assert.equal(await present(), false, "the table was dropped");
+    if (direct) assert.equal(await present(), false, "the table was dropped");
     // The subscription is gone, and with it the table: a new subscription to the same asset starts with no feedback.
     const again = await client.data_mart.subscriptions.add(
       new CustomMachineLearningAsset({ source_uid: "credit", binding_uid: subscription.binding_uid, problem_type: ProblemType.BINARY_CLASSIFICATION, label_column: "Risk", prediction_column: "prediction", probability_column: "probability", feature_columns: features, categorical_columns: credit.categorical_columns }),

@@ -19,6 +19,7 @@ import {
   type Subscription,
 } from "../../src/index";
 import { RecordingOutput } from "../support/recording-output";
+import { closeTestClients, testClient } from "../support/test-client";
 
 const credit = generateCreditRisk({ rows: 20, seed: 3 });
 const features = credit.feature_columns;
@@ -43,7 +44,7 @@ let credit_subscription: Subscription;
 before(async () => {
   engines = await startLocalEngines();
   out = new RecordingOutput();
-  client = new APIClient({ in_memory: true }, out);
+  client = await testClient(out);
   await client.data_mart.setup();
   binding_uid = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
   credit_subscription = await client.data_mart.subscriptions.add(
@@ -54,6 +55,7 @@ before(async () => {
 after(async () => {
   await client.close();
   await engines.stop();
+  await closeTestClients();
 });
 
 async function refused(subscription: Subscription, records: PayloadRecord[]): Promise<ValidationError> {

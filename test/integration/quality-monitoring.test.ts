@@ -26,6 +26,7 @@ import {
 import type { ConfusionMatrixInput } from "../../src/display/index";
 import type { EngineProxy } from "../support/engine-proxy";
 import { startProxiedMart, type ProxiedMart } from "../support/proxied-mart";
+import { testClient } from "../support/test-client";
 import { creditAsset } from "../support/credit-asset";
 import { RecordingOutput } from "../support/recording-output";
 
@@ -159,7 +160,7 @@ describe("quality monitoring", () => {
 describe("quality monitoring of a multiclass model", () => {
   test("iris on the custom engine: accuracy and the weighted metrics of the engine's answers, a 3×3 matrix", async () => {
     const iris = generateIris({ rows: 300, seed: 4 });
-    const irisClient = new APIClient({ in_memory: true }, new RecordingOutput());
+    const irisClient = await testClient(new RecordingOutput());
     try {
       await irisClient.data_mart.setup();
       const binding_uid = await irisClient.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));

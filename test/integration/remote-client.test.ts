@@ -82,4 +82,21 @@ describe("the remote client", () => {
     assert.throws(() => new APIClient({ url: server.url, apikey: keys.viewer! }), (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path === "instance_guid"));
     assert.ok(!JSON.stringify(viewer).includes(keys.viewer!.slice(-10)), "the key is not in the client's printed form");
   });
+
+  test("OPENSCALE_URL, OPENSCALE_APIKEY and OPENSCALE_INSTANCE_GUID point a client that names no server at one", async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { OPENSCALE_URL: server.url, OPENSCALE_APIKEY: keys.viewer!, OPENSCALE_INSTANCE_GUID: "dm1" });
+      const client = new APIClient({ data_dir: path.join(dir, "never-made") }, new RecordingOutput());
+      assert.equal(client.toJSON().data_mart, `server ${server.url} (data mart dm1)`);
+      assert.ok((await client.data_mart.bindings.get_uids()).length >= 1, "the server's data mart");
+      assert.ok(!fs.existsSync(path.join(dir, "never-made")), "no embedded data mart was opened");
+      delete process.env.OPENSCALE_APIKEY;
+      assert.throws(() => new APIClient(), (e: unknown) => e instanceof ValidationError && e.issues.some((i) => i.path === "OPENSCALE_APIKEY" && /set OPENSCALE_URL, OPENSCALE_APIKEY, OPENSCALE_INSTANCE_GUID together/.test(i.message)));
+      delete process.env.OPENSCALE_URL;
+      assert.match(new APIClient({ in_memory: true }).toJSON().data_mart, /memory/, "without OPENSCALE_URL the embedded data mart, as before");
+    } finally {
+      for (const name of ["OPENSCALE_URL", "OPENSCALE_APIKEY", "OPENSCALE_INSTANCE_GUID"]) if (saved[name] === undefined) delete process.env[name]; else process.env[name] = saved[name];
+    }
+  });
 });

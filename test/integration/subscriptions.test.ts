@@ -27,6 +27,7 @@ import {
   type Subscription,
 } from "../../src/index";
 import { RecordingOutput } from "../support/recording-output";
+import { closeTestClients, testClient } from "../support/test-client";
 
 const credit = generateCreditRisk({ rows: 60, seed: 7 });
 const features = credit.feature_columns;
@@ -43,7 +44,7 @@ let subscription: Subscription;
 before(async () => {
   engines = await startLocalEngines();
   out = new RecordingOutput();
-  client = new APIClient({ in_memory: true }, out);
+  client = await testClient(out);
   await client.data_mart.setup();
   binding_uid = await client.data_mart.bindings.add("My custom engine", new CustomMachineLearningInstance(engines.custom));
   subscription = await client.data_mart.subscriptions.add(
@@ -63,6 +64,7 @@ before(async () => {
 after(async () => {
   await client.close();
   await engines.stop();
+  await closeTestClients();
 });
 
 async function count(s: Subscription = subscription): Promise<number> {
@@ -359,7 +361,7 @@ describe("configuration files and updates", () => {
     const updated = await subscription.update({ label_column: "Outcome" });
     assert.equal(updated.entity.asset_properties.label_column, "Outcome");
 
-    const separate = new APIClient({ in_memory: true }, new RecordingOutput());
+    const separate = await testClient(new RecordingOutput());
     try {
       await separate.data_mart.setup();
       await separate.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));

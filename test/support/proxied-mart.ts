@@ -1,10 +1,11 @@
 /**
- * An in-memory data mart whose one subscription scores through an engine proxy in front of the local custom engine,
+ * An in-memory data mart (or a data mart server's: ./test-client.ts) whose one subscription scores through an engine proxy in front of the local custom engine,
  * so a monitor test can count engine calls and make the engine fail or hang mid-run.
  */
-import { APIClient, CustomMachineLearningInstance, startLocalEngines, type Asset, type LocalEngines, type Subscription } from "../../src/index";
+import { type APIClient, CustomMachineLearningInstance, startLocalEngines, type Asset, type LocalEngines, type Subscription } from "../../src/index";
 import { startEngineProxy, type EngineProxy } from "./engine-proxy";
 import { RecordingOutput } from "./recording-output";
+import { closeTestClients, testClient } from "./test-client";
 
 export interface ProxiedMart {
   engines: LocalEngines;
@@ -20,7 +21,7 @@ export async function startProxiedMart(assetOf: (binding_uid: string) => Asset):
   const engines = await startLocalEngines();
   const proxy = await startEngineProxy(engines.custom.url);
   const out = new RecordingOutput();
-  const client = new APIClient({ in_memory: true, engine_timeout_ms: 1500, engine_retries: 0 }, out);
+  const client = await testClient(out, { engine_timeout_ms: 1500, engine_retries: 0 });
   await client.data_mart.setup();
   const binding = await client.data_mart.bindings.add("engine", new CustomMachineLearningInstance({ ...engines.custom, url: proxy.url }));
   const subscription = await client.data_mart.subscriptions.add(assetOf(binding));
@@ -32,6 +33,7 @@ export async function startProxiedMart(assetOf: (binding_uid: string) => Asset):
     subscription,
     async close() {
       await client.close();
+      await closeTestClients();
       await proxy.close();
       await engines.stop();
     },

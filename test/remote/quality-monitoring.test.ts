@@ -1,0 +1,3 @@
+/** test/integration/quality-monitoring.test.ts through the remote client against a data mart server. */
+process.env.OPENSCALE_TEST_CLIENT = "remote";
+require("../integration/quality-monitoring.test");
