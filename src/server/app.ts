@@ -137,8 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         else args.push(query[place.query] === undefined ? undefined : fromQueryValue(place.query, String(query[place.query])));
       }
       if (route.method === "storeScoringPayloads" && !Array.isArray(request.body)) throw new ValidationError("scoring payloads", [{ path: "body", message: "expected a JSON array of payload records" }]);
-      const target = (await dataMarts.service(params.dm!)) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      const result = await target[route.method]!(...args);
+      const result = await dataMarts.call(params.dm!, route.method, args);
       if (route.outcome) {
         const outcome = result as { created: boolean } & Record<string, unknown>;
         return reply.status(outcome.created ? 201 : 200).send(outcome[route.outcome]);

@@ -13,8 +13,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { APIClient, CustomMachineLearningInstance, startLocalEngines, type LocalEngines } from "../../src/index";
-import { createApiKey, openServerStore } from "../../src/server/index";
+import { APIClient, CustomMachineLearningInstance, startLocalEngines, StateError, type LocalEngines } from "../../src/index";
+import { createApiKey, openServerStore, serve, type RunningServer } from "../../src/server/index";
 import { freshDatabase, type FreshDatabase } from "../support/postgres";
 import { RecordingOutput } from "../support/recording-output";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
@@ -94,5 +94,34 @@ test(`${SERVERS} servers started at once on a fresh database all come up and act
       await Promise.all(servers.map((s) => s.stop("SIGTERM")));
       await database.drop();
     }
+  }
+});
+
+test("servers keep no state of their own: a data mart set up or deleted through one is seen so by the others at once", async () => {
+  const database = await freshDatabase("server_state");
+  const previousKey = process.env.OPENSCALE_SECRET_KEY;
+  process.env.OPENSCALE_SECRET_KEY = secretKey;
+  const servers: RunningServer[] = [];
+  try {
+    // In this process, one after the other: over PGlite (one session), two servers' statements must not interleave.
+    for (let i = 0; i < 2; i++) servers.push(await serve({ database: { kind: "postgresql", credentials: database.url }, port: 0, logger: false }));
+    const store = await openServerStore({ kind: "postgresql", credentials: database.url });
+    const { key } = await createApiKey(store, { role: "admin", data_mart_id: "shared" });
+    await store.close();
+    const [a, b] = servers.map((s) => new APIClient({ url: s.url, apikey: key, instance_guid: "shared" }, new RecordingOutput())) as [APIClient, APIClient];
+    const notSetUp = (e: unknown) => e instanceof StateError && /not set up/.test((e as Error).message);
+    await assert.rejects(a.data_mart.bindings.list(), notSetUp, "A: not set up yet");
+    await b.data_mart.setup();
+    const binding_uid = await a.data_mart.bindings.add("engine", new CustomMachineLearningInstance(engines.custom));
+    assert.deepEqual(await b.data_mart.bindings.get_uids(), [binding_uid], "A sees the data mart B set up, B the binding A added");
+    await b.data_mart.delete({ background_mode: false });
+    await assert.rejects(a.data_mart.bindings.list(), notSetUp, "A: deleted through B, so not set up (not a database fault)");
+    await a.data_mart.setup();
+    assert.deepEqual(await b.data_mart.bindings.get_uids(), [], "B sees the new, empty data mart A set up");
+  } finally {
+    await Promise.all(servers.map((s) => s.close()));
+    if (previousKey === undefined) delete process.env.OPENSCALE_SECRET_KEY;
+    else process.env.OPENSCALE_SECRET_KEY = previousKey;
+    await database.drop();
   }
 });
