@@ -2,14 +2,17 @@
  * DataMartService over HTTP, for `new APIClient({ url, apikey, instance_guid })`: every call is the route of
  * ../service/routes.ts, sent with axios. The API key is exchanged at `POST /identity/token` for a bearer token, kept
  * and renewed as the engines' tokens are (../engines/cached-token.ts); a 401 renews it once. Idempotent calls (GET,
- * PUT, DELETE) are retried after a refused connection, a timeout or a 503. The server's errors come back as the same
+ * PUT, DELETE, and payload logging, whose records carry their scoring_ids) are retried after a refused connection, a
+ * timeout or a 503; payloads go in parts a request body can hold (./payload-parts.ts). The server's errors come back as the same
  * error classes the embedded client throws; no message carries the key or the token.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import type { DataMartService } from "../service/data-mart-service";
 import { CachedToken } from "../engines/cached-token";
+import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "../service/resources";
 import { pathParameters, ROUTES, type Route } from "../service/routes";
+import { storeInParts } from "./payload-parts";
 
 export interface RemoteOptions {
   url: string;
@@ -68,11 +71,6 @@ function errorOf(r: AxiosResponse, where: string): Error {
 }
 
 async function toJsonBody(route: Route, value: unknown): Promise<unknown> {
-  if (route.method === "storeScoringPayloads") {
-    const records: unknown[] = [];
-    for await (const r of value as AsyncIterable<unknown>) records.push(r);
-    return records;
-  }
   if (route.method === "storeFeedbackPayloads") {
     const request = value as { format: string; data?: unknown };
     if (request.format === "csv" && typeof request.data !== "string") {
@@ -91,12 +89,52 @@ export function remoteDataMartService(options: RemoteOptions): DataMartService {
   const tokens = tokenOf(http, options.apikey);
   const retries = options.retries ?? 2;
   const dm = encodeURIComponent(options.instance_guid);
+
+  /** One call of `route`: renews the token once on a 401; retries a call safe to repeat after a network fault or a 503. */
+  const exchange = async (route: Route, url: string, params: Record<string, string>, data: unknown, retryable: boolean): Promise<AxiosResponse> => {
+    for (let attempt = 0, renewed = false; ; attempt++) {
+      let response: AxiosResponse;
+      try {
+        response = await http.request({
+          method: route.verb,
+          url,
+          params,
+          data,
+          headers: { authorization: `Bearer ${await tokens.get()}`, ...(data !== undefined ? { "content-type": route.binary === "request" ? "application/octet-stream" : "application/json" } : {}) },
+          responseType: route.binary === "response" ? "arraybuffer" : "json",
+        });
+      } catch (error) {
+        if (retryable && attempt < retries) {
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+          continue;
+        }
+        if (error instanceof OpenScaleError) throw error;
+        throw new DatabaseError(`The data mart server at ${options.url} could not be reached (${(error as { code?: string }).code ?? "network error"})`);
+      }
+      if (response.status === 401 && !renewed) {
+        renewed = true;
+        tokens.invalidate();
+        continue;
+      }
+      if (response.status === 503 && retryable && attempt < retries) {
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        continue;
+      }
+      if (response.status >= 400) throw errorOf(response, `${route.verb} ${route.path}`);
+      return response;
+    }
+  };
+
   const service: Record<string, unknown> = { close: async () => undefined };
   for (const route of ROUTES) {
     const names = pathParameters(route);
     service[route.method] = async (...args: unknown[]) => {
       let url = route.path.replace(":dm", dm);
       names.forEach((name, i) => (url = url.replace(`:${name}`, encodeURIComponent(String(args[i])))));
+      if (route.method === "storeScoringPayloads") {
+        // In parts, each record with its scoring_id, so each part is safe to send again.
+        return storeInParts(args[0] as Iterable<ScoringPayloadRecord>, async (body) => (await exchange(route, url, {}, body, true)).data as ScoringPayloadOutcome);
+      }
       const params: Record<string, string> = {};
       let data: unknown;
       for (const [k, place] of (route.rest ?? []).entries()) {
@@ -106,38 +144,7 @@ export function remoteDataMartService(options: RemoteOptions): DataMartService {
         else if (place === "query") for (const [key, v] of Object.entries(value as Record<string, unknown>)) { if (v !== undefined) params[key] = String(v); }
         else params[place.query] = String(value);
       }
-      const where = `${route.verb} ${route.path}`;
-      let response!: AxiosResponse;
-      for (let attempt = 0, renewed = false; ; attempt++) {
-        try {
-          response = await http.request({
-            method: route.verb,
-            url,
-            params,
-            data,
-            headers: { authorization: `Bearer ${await tokens.get()}`, ...(data !== undefined ? { "content-type": route.binary === "request" ? "application/octet-stream" : "application/json" } : {}) },
-            responseType: route.binary === "response" ? "arraybuffer" : "json",
-          });
-        } catch (error) {
-          if (IDEMPOTENT.has(route.verb) && attempt < retries) {
-            await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-            continue;
-          }
-          if (error instanceof OpenScaleError) throw error;
-          throw new DatabaseError(`The data mart server at ${options.url} could not be reached (${(error as { code?: string }).code ?? "network error"})`);
-        }
-        if (response.status === 401 && !renewed) {
-          renewed = true;
-          tokens.invalidate();
-          continue;
-        }
-        if (response.status === 503 && IDEMPOTENT.has(route.verb) && attempt < retries) {
-          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-          continue;
-        }
-        break;
-      }
-      if (response.status >= 400) throw errorOf(response, where);
+      const response = await exchange(route, url, params, data, IDEMPOTENT.has(route.verb));
       if (route.outcome) return { created: response.status === 201, [route.outcome]: response.data };
       if (route.binary === "response") return new Uint8Array(response.data as ArrayBuffer);
       if (response.status === 204) return undefined;
