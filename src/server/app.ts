@@ -64,6 +64,9 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, code: "payload_too_large", message: `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB: send fewer records per request` };
+  if (fastifyError?.code === "FST_ERR_CTP_INVALID_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is not valid JSON (cut short, trailing text, single quotes or unquoted names?): send one JSON document" };
+  if (fastifyError?.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is empty but its Content-Type is application/json: send a JSON document, or no Content-Type" };
+  if (fastifyError?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return { status: 415, code: "unsupported_media_type", message: "the request body's Content-Type is not one this server reads: send JSON as application/json (a drift model as application/octet-stream, the token exchange as application/x-www-form-urlencoded)" };
   if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) return { status: fastifyError.statusCode, code: "bad_request", message: fastifyError.message ?? "bad request" };
   if (error instanceof OpenScaleError) return { status: 500, code: "internal_error", message: error.message };
   return { status: 500, code: "internal_error", message: "internal error (see the server log, trace id)" };
@@ -81,6 +84,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         ? false
         : { level: "info", redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" }, ...(typeof options.logger === "object" ? options.logger : {}) },
   });
+  // JSON sent as text/plain would reach the routes as a string and be refused with a message about its shape: a 415
+  // that names the content type to send is clearer.
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   app.addContentTypeParser("application/octet-stream", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
