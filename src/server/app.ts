@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
+import { EngineError, EngineTimeoutError } from "../engines/errors";
 import type { Store } from "../store/store";
 import { TOKEN_SECONDS, activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
 import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
@@ -16,6 +17,9 @@ import { openApiDocument } from "./openapi";
 
 /** The largest request body (payload records of 10,000 rows of 20 features fit). */
 export const BODY_LIMIT = 32 * 1024 * 1024;
+
+/** The longest path segment routed (fastify's default): ids are uuids, data mart ids at most 63, monitor ids 100. */
+const MAX_PARAM_LENGTH = 100;
 
 /** What a route needs: reading, changing, logging payloads (ingest keys may do only this), or managing keys. */
 type Access = RouteAccess | "keys";
@@ -61,9 +65,17 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message, details: { kind: "not_found", resource: error.resource, uid: error.uid } };
   if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message, details: { kind: "state" } };
   // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
+  // An ML engine that failed or refused (its credentials, its answer): the engine is the upstream, as a gateway's.
+  if (error instanceof EngineError) {
+    const timeout = error instanceof EngineTimeoutError;
+    const reason = error.message.slice(`${error.engine} engine at ${error.url}: `.length);
+    return { status: timeout ? 504 : 502, code: timeout ? "gateway_timeout" : "bad_gateway", message: error.message, details: { kind: "engine", class: error.name, engine: error.engine, url: error.url, reason, ...(error.status !== undefined ? { engine_status: error.status } : {}) } };
+  }
   if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, code: "payload_too_large", message: `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB: send fewer records per request` };
+  if (fastifyError?.code === "FST_ERR_MAX_PARAM_LENGTH") return { status: 414, code: "uri_too_long", message: `a path segment of the URL is longer than ${MAX_PARAM_LENGTH} characters, and no id of this server is: check the URL` };
+  if (fastifyError?.code === "FST_ERR_BAD_URL") return { status: 400, code: "bad_request", message: "the URL's path is not valid (a malformed %-escape?): encode each path segment with encodeURIComponent" };
   if (fastifyError?.code === "FST_ERR_CTP_INVALID_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is not valid JSON (cut short, trailing text, single quotes or unquoted names?): send one JSON document" };
   if (fastifyError?.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is empty but its Content-Type is application/json: send a JSON document, or no Content-Type" };
   if (fastifyError?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return { status: 415, code: "unsupported_media_type", message: "the request body's Content-Type is not one this server reads: send JSON as application/json (a drift model as application/octet-stream, the token exchange as application/x-www-form-urlencoded)" };
@@ -77,6 +89,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const issuer = new LocalJwtIssuer(await signingSecret(store));
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A URL the router cannot take (a path segment too long, a malformed %-escape) answers in v1's shape too.
+    frameworkErrors: (error, request, reply) => {
+      const c = classify(error);
+      void (reply as FastifyReply).status(c.status).send(errorBody(c.status, c.code, c.message, String(request.id)));
+    },
     genReqId: () => randomUUID(),
     ...(options.https ? { https: options.https } : {}),
     logger:
