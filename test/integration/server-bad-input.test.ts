@@ -6,7 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { APIClient, CustomMachineLearningInstance } from "../../src/index";
+import { EngineAuthenticationError } from "../../src/engines/errors";
 import { assertV1Error, startServedMart, type ServedMart } from "../support/served-mart";
+import { RecordingOutput } from "../support/recording-output";
 
 let mart: ServedMart;
 before(async () => {
@@ -189,5 +192,18 @@ describe("the server given bad input", () => {
       const unset = await mart.call("GET", `/v1/data_marts/${mart.dm}unset${path}`, { key: mart.keys.unset });
       assert.match(assertV1Error(unset, 409, `a data mart never set up: ${path}`), /not set up yet/);
     }
+  });
+
+  test("an engine that refuses the binding's credentials: 502 naming the engine and the fix, nothing stored; the remote client raises EngineAuthenticationError", async () => {
+    const before = await counts();
+    const wrong = { ...mart.engines.custom, password: "not-the-password" };
+    const r = await mart.call("POST", dmPath("/service_bindings"), { key: mart.keys.admin, body: { name: "wrong password", service_type: "custom_machine_learning", instance_id: "i1", credentials: wrong } });
+    const message = assertV1Error(r, 502, "credentials refused");
+    assert.match(message, /custom_machine_learning engine at http:\/\/127\.0\.0\.1:\d+.*rejected the credentials.*Check them/);
+    assert.ok(!message.includes("not-the-password"), "no password in the message");
+    const client = new APIClient({ url: mart.url, apikey: mart.keys.admin, instance_guid: mart.dm }, new RecordingOutput());
+    await assert.rejects(client.data_mart.bindings.add("wrong password", new CustomMachineLearningInstance(wrong)), (e: unknown) => e instanceof EngineAuthenticationError && /rejected the credentials/.test(e.message));
+    await client.close();
+    assert.deepEqual(await counts(), before);
   });
 });
