@@ -10,7 +10,7 @@ import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import { EngineError, EngineTimeoutError } from "../engines/errors";
 import type { Store } from "../store/store";
-import { TOKEN_SECONDS, activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import { TOKEN_SECONDS, activeKey, createApiKey, holdsApiKey, listApiKeys, redactApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
 import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
 import type { DataMarts } from "./data-marts";
 import { openApiDocument } from "./openapi";
@@ -24,6 +24,30 @@ const MAX_PARAM_LENGTH = 100;
 /** What a route needs: reading, changing, logging payloads (ingest keys may do only this), or managing keys. */
 type Access = RouteAccess | "keys";
 const ALLOWED: Record<Role, readonly Access[]> = { admin: ["read", "write", "ingest", "keys"], editor: ["read", "write", "ingest"], viewer: ["read"], ingest: ["ingest"] };
+
+/** Query parameters that would carry a secret: refused, and their values cut from the log. */
+const SECRET_PARAMETER = /^(api[_-]?key|access[_-]?token|token|password)$/i;
+
+/** A request's URL for the log: API keys anywhere and the values of secret-bearing parameters cut out. */
+export function urlForLog(url: string): string {
+  const at = url.indexOf("?");
+  const path = redactApiKeys(at < 0 ? url : url.slice(0, at));
+  if (at < 0) return path;
+  const query = url
+    .slice(at + 1)
+    .split("&")
+    .map((pair) => {
+      const name = pair.split("=")[0]!;
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, " "));
+      } catch {
+        // a malformed escape: matched as it is
+      }
+      return SECRET_PARAMETER.test(decoded) ? `${name}=****` : redactApiKeys(pair);
+    });
+  return `${path}?${query.join("&")}`;
+}
 
 class HttpError extends Error {
   constructor(
@@ -89,7 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const issuer = new LocalJwtIssuer(await signingSecret(store));
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A URL the router cannot take (a path segment too long, a malformed %-escape) answers in v1's shape too.
     frameworkErrors: (error, request, reply) => {
       const c = classify(error);
@@ -100,7 +124,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logger:
       options.logger === false
         ? false
-        : { level: "info", redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" }, ...(typeof options.logger === "object" ? options.logger : {}) },
+        : {
+            level: "info",
+            redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" },
+            // fastify logs each request's URL, query string included: a key or token sent there (and refused) is cut out.
+            serializers: { req: (request: FastifyRequest) => ({ method: request.method, url: urlForLog(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }) },
+            ...(typeof options.logger === "object" ? options.logger : {}),
+          },
   });
   // JSON sent as text/plain would reach the routes as a string and be refused with a message about its shape: a 415
   // that names the content type to send is clearer.
@@ -115,10 +145,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.setNotFoundHandler((request, reply) => void reply.status(404).send(errorBody(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`, String(request.id))));
 
-  // An API key in a query string is refused (and redacted from the log): it would end up in proxies' logs.
+  // An API key in a URL is refused (and cut from the log): it would end up in proxies' logs.
   app.addHook("onRequest", async (request) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (query && ("apikey" in query || "api_key" in query)) throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
+    const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
+    if (holdsApiKey(request.url) || [...new URLSearchParams(query).keys()].some((k) => SECRET_PARAMETER.test(k))) {
+      throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
+    }
   });
 
   const document = openApiDocument();
