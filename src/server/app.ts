@@ -88,13 +88,13 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (error instanceof ValidationError) return { status: 400, code: "bad_request", message: error.message, targets: error.issues, details: { kind: "validation", subject: error.message.split("\n")[0]!.replace(/^Invalid /, "").replace(/:$/, ""), issues: error.issues } };
   if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message, details: { kind: "not_found", resource: error.resource, uid: error.uid } };
   if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message, details: { kind: "state" } };
-  // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
   // An ML engine that failed or refused (its credentials, its answer): the engine is the upstream, as a gateway's.
   if (error instanceof EngineError) {
     const timeout = error instanceof EngineTimeoutError;
     const reason = error.message.slice(`${error.engine} engine at ${error.url}: `.length);
     return { status: timeout ? 504 : 502, code: timeout ? "gateway_timeout" : "bad_gateway", message: error.message, details: { kind: "engine", class: error.name, engine: error.engine, url: error.url, reason, ...(error.status !== undefined ? { engine_status: error.status } : {}) } };
   }
+  // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
   if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, code: "payload_too_large", message: `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB: send fewer records per request` };
@@ -149,7 +149,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook("onRequest", async (request) => {
     const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
     if (holdsApiKey(request.url) || [...new URLSearchParams(query).keys()].some((k) => SECRET_PARAMETER.test(k))) {
-      throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
+      throw new HttpError(400, "bad_request", "API keys and tokens never go in a URL: send the key in the form body of POST /identity/token, and the token as Authorization: Bearer <access_token>");
     }
   });
 

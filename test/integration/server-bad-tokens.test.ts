@@ -139,7 +139,7 @@ describe("the server given bad credentials", () => {
     ];
     for (const url of urls) {
       const r = await call(url.startsWith("/identity") ? "POST" : "GET", url, { token: admin });
-      assert.match(assertV1Error(r, 400, url), /never in a URL/);
+      assert.match(assertV1Error(r, 400, url), /never go in a URL: send the key in the form body of POST \/identity\/token/);
     }
     await exchange(`${keys.viewer!.key.slice(0, -3)}zzz`); // a wrong key, refused
     await exchange(keys.viewer!.key);
