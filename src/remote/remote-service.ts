@@ -3,13 +3,14 @@
  * ../service/routes.ts, sent with axios. The API key is exchanged at `POST /identity/token` for a bearer token, kept
  * and renewed as the engines' tokens are (../engines/cached-token.ts); a 401 renews it once. Idempotent calls (GET,
  * PUT, DELETE, and payload logging, whose records carry their scoring_ids) are retried after a refused connection, a
- * timeout or a 503; payloads go in parts a request body can hold (./payload-parts.ts). The server's errors come back as the same
- * error classes the embedded client throws; no message carries the key or the token.
+ * timeout or a 503; payloads go in parts a request body can hold (./payload-parts.ts). The server's errors come back
+ * as the same error classes the embedded client throws; no message carries the key or the token.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import type { DataMartService } from "../service/data-mart-service";
 import { CachedToken } from "../engines/cached-token";
+import { EngineAuthenticationError, EngineConnectionError, EngineError, EngineRequestError, EngineResponseError, EngineServerError, EngineTimeoutError } from "../engines/errors";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "../service/resources";
 import { pathParameters, ROUTES, type Route } from "../service/routes";
 import { storeInParts } from "./payload-parts";
@@ -52,6 +53,8 @@ function messageOf(body: unknown): string {
   return errors?.map((e) => e.message).join("; ") ?? "no reason given";
 }
 
+const ENGINE_ERRORS: Record<string, typeof EngineError> = { EngineAuthenticationError, EngineConnectionError, EngineRequestError, EngineResponseError, EngineServerError, EngineTimeoutError };
+
 /** The server's error as the embedded client's error class. */
 function errorOf(r: AxiosResponse, where: string): Error {
   const body = r.data as { errors?: { message: string }[]; details?: { kind?: string; subject?: string; issues?: { path: string; message: string }[]; resource?: string; uid?: string } } | undefined;
@@ -62,6 +65,11 @@ function errorOf(r: AxiosResponse, where: string): Error {
   if (r.status === 404 && details?.kind === "not_found") {
     const prefix = `No ${details.resource} with uid '${details.uid}' exists in this data mart.`;
     return new NotFoundError(details.resource ?? "resource", details.uid ?? "", message.startsWith(prefix) ? message.slice(prefix.length).trim() : undefined);
+  }
+  if (details?.kind === "engine") {
+    const engine = details as { class?: string; engine?: string; url?: string; reason?: string; engine_status?: number };
+    const Class = ENGINE_ERRORS[engine.class ?? ""] ?? EngineError;
+    return new Class(engine.engine ?? "engine", engine.url ?? where, engine.reason ?? message, engine.engine_status);
   }
   if (r.status === 401 || r.status === 403) return new AccessError(message, r.status);
   if (r.status === 404) return new NotFoundError("resource", where, message);

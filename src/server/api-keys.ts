@@ -23,6 +23,18 @@ export interface ApiKeyRecord {
 }
 
 const KEY = /^osk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+/** Anything shaped like a key, anywhere in a text (a URL): its secret part, and more, goes. */
+const KEY_IN_TEXT = /osk_([a-z0-9]{12})_[A-Za-z0-9_%-]+/g;
+
+/** The text with every API key in it cut to its id (`osk_<id>_****`): for logs. */
+export function redactApiKeys(text: string): string {
+  return text.replace(KEY_IN_TEXT, "osk_$1_****");
+}
+
+/** Whether the text holds something shaped like an API key. */
+export function holdsApiKey(text: string): boolean {
+  return new RegExp(KEY_IN_TEXT.source).test(text);
+}
 const DATA_MART_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 const hash = (secret: string) => createHash("sha256").update(secret).digest("hex");

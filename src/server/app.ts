@@ -8,8 +8,9 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
+import { EngineError, EngineTimeoutError } from "../engines/errors";
 import type { Store } from "../store/store";
-import { TOKEN_SECONDS, activeKey, createApiKey, listApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import { TOKEN_SECONDS, activeKey, createApiKey, holdsApiKey, listApiKeys, redactApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
 import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
 import type { DataMarts } from "./data-marts";
 import { openApiDocument } from "./openapi";
@@ -17,9 +18,36 @@ import { openApiDocument } from "./openapi";
 /** The largest request body (payload records of 10,000 rows of 20 features fit). */
 export const BODY_LIMIT = 32 * 1024 * 1024;
 
+/** The longest path segment routed (fastify's default): ids are uuids, data mart ids at most 63, monitor ids 100. */
+const MAX_PARAM_LENGTH = 100;
+
 /** What a route needs: reading, changing, logging payloads (ingest keys may do only this), or managing keys. */
 type Access = RouteAccess | "keys";
 const ALLOWED: Record<Role, readonly Access[]> = { admin: ["read", "write", "ingest", "keys"], editor: ["read", "write", "ingest"], viewer: ["read"], ingest: ["ingest"] };
+
+/** Query parameters that would carry a secret: refused, and their values cut from the log. */
+const SECRET_PARAMETER = /^(api[_-]?key|access[_-]?token|token|password)$/i;
+
+/** A request's URL for the log: API keys anywhere and the values of secret-bearing parameters cut out. */
+export function urlForLog(url: string): string {
+  const at = url.indexOf("?");
+  const path = redactApiKeys(at < 0 ? url : url.slice(0, at));
+  if (at < 0) return path;
+  const query = url
+    .slice(at + 1)
+    .split("&")
+    .map((pair) => {
+      const name = pair.split("=")[0]!;
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, " "));
+      } catch {
+        // a malformed escape: matched as it is
+      }
+      return SECRET_PARAMETER.test(decoded) ? `${name}=****` : redactApiKeys(pair);
+    });
+  return `${path}?${query.join("&")}`;
+}
 
 class HttpError extends Error {
   constructor(
@@ -60,10 +88,21 @@ function classify(error: unknown): { status: number; code: string; message: stri
   if (error instanceof ValidationError) return { status: 400, code: "bad_request", message: error.message, targets: error.issues, details: { kind: "validation", subject: error.message.split("\n")[0]!.replace(/^Invalid /, "").replace(/:$/, ""), issues: error.issues } };
   if (error instanceof NotFoundError) return { status: 404, code: "not_found", message: error.message, details: { kind: "not_found", resource: error.resource, uid: error.uid } };
   if (error instanceof StateError) return { status: 409, code: "conflict", message: error.message, details: { kind: "state" } };
+  // An ML engine that failed or refused (its credentials, its answer): the engine is the upstream, as a gateway's.
+  if (error instanceof EngineError) {
+    const timeout = error instanceof EngineTimeoutError;
+    const reason = error.message.slice(`${error.engine} engine at ${error.url}: `.length);
+    return { status: timeout ? 504 : 502, code: timeout ? "gateway_timeout" : "bad_gateway", message: error.message, details: { kind: "engine", class: error.name, engine: error.engine, url: error.url, reason, ...(error.status !== undefined ? { engine_status: error.status } : {}) } };
+  }
   // DatabaseError messages name the server and the fix, never a password (../store/postgres-store.ts).
   if (error instanceof DatabaseError) return { status: 503, code: "service_unavailable", message: `${error.message} (try again shortly)` };
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, code: "payload_too_large", message: `the request body is larger than ${BODY_LIMIT / 1024 / 1024} MiB: send fewer records per request` };
+  if (fastifyError?.code === "FST_ERR_MAX_PARAM_LENGTH") return { status: 414, code: "uri_too_long", message: `a path segment of the URL is longer than ${MAX_PARAM_LENGTH} characters, and no id of this server is: check the URL` };
+  if (fastifyError?.code === "FST_ERR_BAD_URL") return { status: 400, code: "bad_request", message: "the URL's path is not valid (a malformed %-escape?): encode each path segment with encodeURIComponent" };
+  if (fastifyError?.code === "FST_ERR_CTP_INVALID_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is not valid JSON (cut short, trailing text, single quotes or unquoted names?): send one JSON document" };
+  if (fastifyError?.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return { status: 400, code: "bad_request", message: "the request body is empty but its Content-Type is application/json: send a JSON document, or no Content-Type" };
+  if (fastifyError?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return { status: 415, code: "unsupported_media_type", message: "the request body's Content-Type is not one this server reads: send JSON as application/json (a drift model as application/octet-stream, the token exchange as application/x-www-form-urlencoded)" };
   if (fastifyError?.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) return { status: fastifyError.statusCode, code: "bad_request", message: fastifyError.message ?? "bad request" };
   if (error instanceof OpenScaleError) return { status: 500, code: "internal_error", message: error.message };
   return { status: 500, code: "internal_error", message: "internal error (see the server log, trace id)" };
@@ -74,13 +113,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const issuer = new LocalJwtIssuer(await signingSecret(store));
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A URL the router cannot take (a path segment too long, a malformed %-escape) answers in v1's shape too.
+    frameworkErrors: (error, request, reply) => {
+      const c = classify(error);
+      void (reply as FastifyReply).status(c.status).send(errorBody(c.status, c.code, c.message, String(request.id)));
+    },
     genReqId: () => randomUUID(),
     ...(options.https ? { https: options.https } : {}),
     logger:
       options.logger === false
         ? false
-        : { level: "info", redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" }, ...(typeof options.logger === "object" ? options.logger : {}) },
+        : {
+            level: "info",
+            redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" },
+            // fastify logs each request's URL, query string included: a key or token sent there (and refused) is cut out.
+            serializers: { req: (request: FastifyRequest) => ({ method: request.method, url: urlForLog(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }) },
+            ...(typeof options.logger === "object" ? options.logger : {}),
+          },
   });
+  // JSON sent as text/plain would reach the routes as a string and be refused with a message about its shape: a 415
+  // that names the content type to send is clearer.
+  app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   app.addContentTypeParser("application/octet-stream", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
@@ -91,10 +145,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.setNotFoundHandler((request, reply) => void reply.status(404).send(errorBody(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`, String(request.id))));
 
-  // An API key in a query string is refused (and redacted from the log): it would end up in proxies' logs.
+  // An API key in a URL is refused (and cut from the log): it would end up in proxies' logs.
   app.addHook("onRequest", async (request) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (query && ("apikey" in query || "api_key" in query)) throw new HttpError(400, "bad_request", "API keys go in the body of POST /identity/token, never in a URL");
+    const query = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
+    if (holdsApiKey(request.url) || [...new URLSearchParams(query).keys()].some((k) => SECRET_PARAMETER.test(k))) {
+      throw new HttpError(400, "bad_request", "API keys and tokens never go in a URL: send the key in the form body of POST /identity/token, and the token as Authorization: Bearer <access_token>");
+    }
   });
 
   const document = openApiDocument();

@@ -174,7 +174,10 @@ export function toDatabaseError(error: unknown, connection: PostgresConnection):
   const message = e.message ?? String(error);
   const known =
     (e.code && hints[e.code]) ||
-    (/timeout/i.test(message) ? `${where} did not answer in time (${message}). Check the host, port and any firewall.` : undefined);
+    (/timeout/i.test(message) ? `${where} did not answer in time (${message}). Check the host, port and any firewall.` : undefined) ||
+    (/Connection terminated unexpectedly/i.test(message) || e.code === "ECONNRESET"
+      ? `${where} closed the connection before answering. Check that the host and port are a PostgreSQL server's, that it is not shutting down, and that it takes more connections (max_connections).`
+      : undefined);
   return new DatabaseError(known ?? `${where}: ${message}`);
 }
 

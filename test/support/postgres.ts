@@ -14,10 +14,19 @@ export interface TestPostgres {
    * runs it, root), or the PGlite wire server closed and opened again on its port. `down_ms`: how long it stays down.
    */
   restart(down_ms?: number): Promise<void>;
+  /**
+   * PGlite only: stops listening, dropping every connection, until the returned function is called (a test then
+   * decides when the database is back, instead of a timer).
+   */
+  takeDown?(): Promise<() => Promise<void>>;
 }
 
-export async function startTestPostgres(options: { dataDir?: string } = {}): Promise<TestPostgres> {
-  const fromEnv = process.env.OPENSCALE_TEST_POSTGRES_URL;
+/**
+ * `pglite`: PGlite over the wire even when OPENSCALE_TEST_POSTGRES_URL is set, for tests that stop the database under
+ * a server (the shared cluster is not theirs to stop).
+ */
+export async function startTestPostgres(options: { dataDir?: string; pglite?: boolean } = {}): Promise<TestPostgres> {
+  const fromEnv = options.pglite ? undefined : process.env.OPENSCALE_TEST_POSTGRES_URL;
   if (fromEnv) return { url: fromEnv, kind: "postgresql server", stop: async () => undefined, restart: (down) => restartCluster(Number(new URL(fromEnv).port || 5432), down) };
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
@@ -25,6 +34,13 @@ export async function startTestPostgres(options: { dataDir?: string } = {}): Pro
   let server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1", maxConnections: 32 });
   await server.start();
   const address = server.getServerConn();
+  const takeDown = async () => {
+    await server.stop();
+    return async () => {
+      server = new PGLiteSocketServer({ db, port: Number(address.split(":").at(-1)), host: "127.0.0.1", maxConnections: 32 });
+      await server.start();
+    };
+  };
   return {
     url: `postgres://postgres:pglite-test-password@${address}/postgres`,
     kind: "PGlite over the wire protocol",
@@ -34,11 +50,11 @@ export async function startTestPostgres(options: { dataDir?: string } = {}): Pro
       await db.close();
     },
     restart: async (down = 1000) => {
-      await server.stop();
+      const comeBack = await takeDown();
       await new Promise((resolve) => setTimeout(resolve, down));
-      server = new PGLiteSocketServer({ db, port: Number(address.split(":").at(-1)), host: "127.0.0.1", maxConnections: 32 });
-      await server.start();
+      await comeBack();
     },
+    takeDown,
   };
 }
 
