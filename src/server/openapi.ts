@@ -1,9 +1,14 @@
 /**
  * `GET /openapi.json`: the server's OpenAPI 3.1 document, generated from the route table (every path, verb, path and
- * query parameter, body kind and success status) and from the zod schema of v1's error body. Served without a token.
+ * query parameter, body kind and success status), from the zod schemas that check request bodies (the same ones the
+ * service validates with) and from the zod schema of v1's error body. Served without a token.
  */
 import { z } from "zod";
-import { pathParameters, ROUTES } from "../service/routes";
+import { distributionRequest } from "../service/data-distribution";
+import { createRequestSchema } from "../service/local-subscriptions";
+import { createSchema as monitorDefinitionRequest } from "../service/monitors/definitions";
+import { pathParameters, ROUTES, type ServiceMethod } from "../service/routes";
+import { bindingRequest } from "../service/validate-requests";
 import { TOKEN_SECONDS } from "./api-keys";
 
 const VERSION: string = (require("../../package.json") as { version: string }).version;
@@ -13,6 +18,17 @@ const errorSchema = z.object({
   trace: z.string(),
   status_code: z.number().int(),
 });
+
+/**
+ * Request bodies checked by a zod schema, by the call and the component name they get. Payload and feedback records
+ * are checked record by record and row by row instead (errors name record, row and field), so they have none.
+ */
+const REQUEST_SCHEMAS: Partial<Record<ServiceMethod, [string, z.ZodType]>> = {
+  createServiceBinding: ["ServiceBindingRequest", bindingRequest],
+  createSubscription: ["SubscriptionRequest", createRequestSchema],
+  createMonitorDefinition: ["MonitorDefinitionRequest", monitorDefinitionRequest],
+  createDataDistribution: ["DataDistributionRequest", distributionRequest],
+};
 
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
@@ -36,7 +52,9 @@ export function openApiDocument(version = VERSION): Record<string, unknown> {
       },
     };
     if ((route.rest ?? []).includes("body")) {
-      operation.requestBody = { required: true, content: route.binary === "request" ? { "application/octet-stream": { schema: { type: "string", format: "binary" } } } : { "application/json": { schema: {} } } };
+      const checked = REQUEST_SCHEMAS[route.method];
+      const schema = checked ? { $ref: `#/components/schemas/${checked[0]}` } : {};
+      operation.requestBody = { required: true, content: route.binary === "request" ? { "application/octet-stream": { schema: { type: "string", format: "binary" } } } : { "application/json": { schema } } };
     }
     (paths[openApiPath(path)] ??= {})[route.verb.toLowerCase()] = operation;
   };
@@ -55,7 +73,14 @@ export function openApiDocument(version = VERSION): Record<string, unknown> {
   return {
     openapi: "3.1.0",
     info: { title: "openscale-ts data mart server", version, description: "Watson OpenScale v1's data mart REST API, with API keys and roles" },
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } }, schemas: { Error: z.toJSONSchema(errorSchema) } },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: {
+        Error: z.toJSONSchema(errorSchema),
+        // What a request may hold (io: "input"); refinements a JSON Schema cannot say are checked by the server.
+        ...Object.fromEntries(Object.values(REQUEST_SCHEMAS).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: "input", unrepresentable: "any" })])),
+      },
+    },
     paths,
   };
 }

@@ -46,7 +46,7 @@ export const distributionFields = {
 
 const isoTime = z.string({ error: "expected an ISO 8601 time such as '2026-11-25T10:00:00Z'" }).refine((t) => !Number.isNaN(new Date(t).getTime()), "is not a time: use ISO 8601, such as '2026-11-25T10:00:00Z'");
 
-const distributionRequest = z.strictObject({
+export const distributionRequest = z.strictObject({
   dataset: z.enum(["payload", "feedback"], { error: "expected 'payload' or 'feedback': the table the distribution is computed on" }),
   start: isoTime,
   end: isoTime,

@@ -65,7 +65,7 @@ const columnName = z
   .refine((n) => Buffer.byteLength(n) <= 63 && !n.includes("\u0000"), "is not usable as a column name: at most 63 bytes, no NUL")
   .refine((n) => !RESERVED_NAMES.has(n), { message: `is a column every payload table has already (${[...RESERVED_NAMES].join(", ")}): rename the model's column` });
 
-const assetPropertiesSchema = z.looseObject({
+export const assetPropertiesSchema = z.looseObject({
   problem_type: z.string().optional(),
   input_data_type: z.string().optional(),
   training_data_reference: z.record(z.string(), z.unknown()).optional(),
@@ -89,7 +89,7 @@ const deploymentSchema = z.looseObject({
   scoring_endpoint: z.looseObject({ url: z.string(), request_headers: z.record(z.string(), z.string()) }),
 });
 
-const createRequestSchema = z.looseObject({
+export const createRequestSchema = z.looseObject({
   asset: z.looseObject({ asset_id: z.string().min(1), url: z.string(), name: z.string(), asset_type: z.string(), created_at: z.string() }),
   asset_properties: assetPropertiesSchema,
   deployments: z.array(deploymentSchema).min(1, "a subscription watches one deployment: give it"),

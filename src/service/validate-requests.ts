@@ -16,7 +16,7 @@ export const bindingName = z
   .max(MAX_NAME_LENGTH, `is too long: use at most ${MAX_NAME_LENGTH} characters`)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "must not contain control characters (newlines, tabs, ...)");
 
-const bindingRequest = z.strictObject({
+export const bindingRequest = z.strictObject({
   name: bindingName,
   service_type: z.enum(SERVICE_TYPE_VALUES as [string, ...string[]], {
     error: `expected one of ${SERVICE_TYPE_VALUES.join(", ")}`,

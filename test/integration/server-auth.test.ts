@@ -115,5 +115,11 @@ describe("the data mart server: keys, tokens, roles", () => {
     assert.equal(post["x-openscale-access"], "ingest");
     assert.ok(r.body.paths["/v1/data_marts/{dm}/service_bindings/{b}/subscriptions/{s}/configurations/{monitor}"].put, "v1's nested form");
     assert.deepEqual(Object.keys(r.body.components.schemas.Error.properties).sort(), ["errors", "status_code", "trace"]);
+    const binding = r.body.paths["/v1/data_marts/{dm}/service_bindings"].post.requestBody.content["application/json"].schema;
+    assert.deepEqual(binding, { $ref: "#/components/schemas/ServiceBindingRequest" });
+    const schema = r.body.components.schemas.ServiceBindingRequest;
+    assert.deepEqual([...schema.required].sort(), ["credentials", "instance_id", "name", "service_type"], "from the zod schema that checks the body");
+    assert.ok(schema.properties.service_type.enum.includes("custom_machine_learning"));
+    assert.ok(r.body.components.schemas.DataDistributionRequest.properties.group, "the data distribution request too");
   });
 });

@@ -79,7 +79,7 @@ const name = z
   .refine((n) => !n.includes("\u0000"), "must not hold NUL characters")
   .refine((n) => idFromName(n) !== "", "needs at least one letter or digit (the id is made from it)");
 
-const createSchema = z.strictObject({
+export const createSchema = z.strictObject({
   name,
   description: z.string().max(1000).optional(),
   metrics: z
