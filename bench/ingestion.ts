@@ -1,7 +1,9 @@
 /**
  * Payload ingestion and payload analytics at scale: records per second through `payload_logging.store()` into the
- * embedded PGlite and into PostgreSQL, each next to the raw baseline of the same rows in the same run (multi-row
- * INSERT into PGlite, COPY into PostgreSQL), and `data_distribution.run` on the largest table.
+ * embedded PGlite and into PostgreSQL, each next to raw baselines of the same rows in the same run (PGlite: multi-row
+ * INSERT, and its own COPY FROM a blob; PostgreSQL: COPY FROM STDIN), and `data_distribution.run` on the largest table.
+ * The raw baselines write the payload rows alone; ours also writes a performance sample per request (a tenth as many
+ * rows again, with their keys and indexes).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -109,6 +111,35 @@ async function rawPglite(dir: string, schema: PayloadField[], rows: Iterable<unk
   }
 }
 
+/** Rows of CSV text per COPY into PGlite: its COPY reads a blob whole, so a million rows go in several. */
+const PGLITE_COPY_ROWS = 50_000;
+
+/** Raw COPY into PGlite (CSV read from a blob, `COPY … FROM '/dev/blob'`), one transaction. Returns the milliseconds. */
+async function rawPgliteCopy(dir: string, schema: PayloadField[], rows: Iterable<unknown[]>): Promise<number> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const db = await PGlite.create({ dataDir: dir });
+  try {
+    await db.query(ddl("raw_payload", schema));
+    await db.query("CREATE INDEX raw_payload_ts ON raw_payload (scoring_timestamp)"); // the indexes the payload table has
+    const t0 = performance.now();
+    await db.transaction(async (tx) => {
+      let lines: string[] = [];
+      const flush = async () => {
+        await tx.query("COPY raw_payload FROM '/dev/blob' WITH (FORMAT csv)", [], { blob: new Blob([`${lines.join("\n")}\n`]) });
+        lines = [];
+      };
+      for (const row of rows) {
+        lines.push(row.map(csv).join(","));
+        if (lines.length >= PGLITE_COPY_ROWS) await flush();
+      }
+      if (lines.length) await flush();
+    });
+    return performance.now() - t0;
+  } finally {
+    await db.close();
+  }
+}
+
 /** Raw COPY into PostgreSQL (CSV over `COPY … FROM STDIN`). Returns the milliseconds of the COPY. */
 async function rawCopy(url: string, schemaName: string, schema: PayloadField[], rows: Iterable<unknown[]>): Promise<number> {
   const { Client } = await import("pg");
@@ -154,8 +185,13 @@ export interface IngestionFigure {
   store: string;
   rows: number;
   ours_rows_per_s: number;
+  /** The raw baseline: multi-row INSERT on PGlite, COPY on PostgreSQL. */
   raw_rows_per_s: number;
+  /** Raw time / ours. */
   ratio: number;
+  /** PGlite only: its own COPY FROM of the same rows, and raw COPY time / ours. */
+  copy_rows_per_s?: number;
+  copy_ratio?: number;
   peak_rss_mb: number;
 }
 
@@ -166,8 +202,14 @@ export async function ingestionBench(options: { sizes?: number[]; postgresUrl?: 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "openscale-ingest-"));
   const ingestion: IngestionFigure[] = [];
   const distribution: { store: string; rows: number; ms: number }[] = [];
-  const targets: { name: string; setup: (client: APIClient, dir: string) => Promise<void>; raw: (schema: PayloadField[], rows: Iterable<unknown[]>, dir: string) => Promise<number> }[] = [
-    { name: "PGlite (embedded, on disk)", setup: (c) => c.data_mart.setup(), raw: (schema, rows, dir) => rawPglite(path.join(dir, "raw"), schema, rows) },
+  type Raw = (schema: PayloadField[], rows: Iterable<unknown[]>, dir: string) => Promise<number>;
+  const targets: { name: string; setup: (client: APIClient, dir: string) => Promise<void>; raw: Raw; copy?: Raw }[] = [
+    {
+      name: "PGlite (embedded, on disk)",
+      setup: (c) => c.data_mart.setup(),
+      raw: (schema, rows, dir) => rawPglite(path.join(dir, "raw"), schema, rows),
+      copy: (schema, rows, dir) => rawPgliteCopy(path.join(dir, "raw-copy"), schema, rows),
+    },
   ];
   if (options.skipPglite) targets.pop();
   if (options.postgresUrl) {
@@ -193,15 +235,20 @@ export async function ingestionBench(options: { sizes?: number[]; postgresUrl?: 
           if (outcome.stored_rows !== size) throw new Error(`stored ${outcome.stored_rows} of ${size} rows`);
           const schema = await schemaOf(subscription);
           const raw = await target.raw(schema, tableRows(src, size, `raw${size}`), dir);
+          const copy = await target.copy?.(schema, tableRows(src, size, `copy${size}`), dir);
+          const perSecond = (ms: number) => Math.round(size / (ms / 1000));
+          const ratio = (ms: number) => Math.round((ms / ours) * 100) / 100;
           ingestion.push({
             store: target.name,
             rows: size,
-            ours_rows_per_s: Math.round(size / (ours / 1000)),
-            raw_rows_per_s: Math.round(size / (raw / 1000)),
-            ratio: Math.round((raw / ours) * 100) / 100,
+            ours_rows_per_s: perSecond(ours),
+            raw_rows_per_s: perSecond(raw),
+            ratio: ratio(raw),
+            ...(copy === undefined ? {} : { copy_rows_per_s: perSecond(copy), copy_ratio: ratio(copy) }),
             peak_rss_mb: Math.round((peak - rssBefore) / 1e6),
           });
-          console.log(`  ingestion ${target.name}, ${size} rows: ours ${(ours / 1000).toFixed(2)} s, raw ${(raw / 1000).toFixed(2)} s`);
+          const copyTime = copy === undefined ? "" : `, raw COPY ${(copy / 1000).toFixed(2)} s`;
+          console.log(`  ingestion ${target.name}, ${size} rows: ours ${(ours / 1000).toFixed(2)} s, raw ${(raw / 1000).toFixed(2)} s${copyTime}`);
           if (size === Math.max(...sizes)) {
             const times: number[] = [];
             for (let i = 0; i < 3; i++) {

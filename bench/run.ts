@@ -201,9 +201,11 @@ async function main(): Promise<void> {
   const { ingestion, distribution } = await ingestionBench({ postgresUrl });
   for (const f of ingestion) {
     const raw = f.store.startsWith("PGlite") ? "raw multi-row INSERT" : "raw COPY";
-    const aim = f.store.startsWith("PGlite") ? "aim ≥ 0.8" : "aim ≥ 0.5";
-    rows.push([`payload ingestion, ${f.store}, ${f.rows} rows`, `${f.ours_rows_per_s} rows/s`, `${raw} ${f.raw_rows_per_s} rows/s: ratio ${f.ratio} (${aim}); peak RSS +${f.peak_rss_mb} MB`]);
+    const aim = f.store.startsWith("PGlite") ? "aim ≥ 0.8" : "aim ≥ 0.9";
+    const copy = f.copy_rows_per_s === undefined ? "" : `; PGlite's own COPY FROM ${f.copy_rows_per_s} rows/s: ratio ${f.copy_ratio}`;
+    rows.push([`payload ingestion, ${f.store}, ${f.rows} rows`, `${f.ours_rows_per_s} rows/s`, `${raw} ${f.raw_rows_per_s} rows/s: ratio ${f.ratio} (${aim})${copy}; peak RSS +${f.peak_rss_mb} MB`]);
   }
+  rows.push(["payload ingestion: what raw does not write", "", "the raw baselines store the payload rows alone; ours also stores one performance sample per request (+10% rows, with keys and indexes)"]);
   if (!postgresUrl) rows.push(["payload ingestion, PostgreSQL", "not run", "set OPENSCALE_BENCH_POSTGRES_URL (or OPENSCALE_TEST_POSTGRES_URL) to a PostgreSQL server"]);
   for (const d of distribution) rows.push([`data_distribution.run, ${d.store}, ${d.rows} rows`, `${d.ms} ms`, "group by prediction and Sex; count, Age:avg, LoanAmount:max; median of 3"]);
 

@@ -1,11 +1,17 @@
 /**
- * A chunk of payload rows as column arrays, and the two ways it is written: COPY on PostgreSQL (the fast path, in a
- * savepoint), or one INSERT … SELECT FROM unnest that keeps each request whole and skips stored scoring_ids.
+ * A chunk of payload rows as column arrays, and the two ways it is written: binary COPY where the store takes it
+ * (PostgreSQL, PGlite: the fast path, in a savepoint), or one INSERT … SELECT FROM unnest that keeps each request whole
+ * and skips stored scoring_ids.
  */
+import { encodeBinaryCopy, type CopyType } from "../store/binary-copy";
 import { quoteName, type Queryable } from "../store/store";
-import { SQL_TYPES, type PayloadField } from "./payload-schema";
+import { SQL_TYPES, type PayloadColumnType, type PayloadField } from "./payload-schema";
 
-/** Column arrays of the rows waiting to be inserted into one payload table, and of their performance samples. */
+/**
+ * Column arrays of the rows waiting to be inserted into one payload table, and of their performance samples. Values
+ * are checked and in their column's form (toColumnValue's), but for double precision[] columns, which hold the
+ * numbers themselves: binary COPY sends them as such, and the INSERT path writes them as array text.
+ */
 export class ChunkBuffer {
   readonly columns: unknown[][];
   readonly performance: unknown[][] = [[], [], [], [], []];
@@ -17,44 +23,49 @@ export class ChunkBuffer {
   }
 }
 
+/** How each payload column type travels in binary COPY. */
+const COPY_TYPES: Record<PayloadColumnType, CopyType> = {
+  string: "text",
+  double: "float8",
+  integer: "int8",
+  boolean: "bool",
+  timestamp: "timestamptz",
+  "array<double>": "float8[]",
+  json: "jsonb",
+};
+
+/** performance_metrics' columns as COPY fills them: the subscription, then the buffer's performance arrays. */
+const PERFORMANCE_COLUMNS = ["subscription_guid", "scoring_id", "ts", "deployment_id", "response_time", "records"];
+const PERFORMANCE_COPY_TYPES: CopyType[] = ["text", "text", "timestamptz", "text", "float8", "int4"];
+
+/** A chunk as binary COPY data: its payload rows and its performance samples. */
+export interface ChunkCopy {
+  rows: Buffer;
+  performance: Buffer;
+}
+
+/** Encodes the chunk for copyNew (done apart, so it can run while the database still works on the chunk before). */
+export function encodeChunk(buffer: ChunkBuffer, subscriptionGuid: string): ChunkCopy {
+  const requests = buffer.performance[0]!.length;
+  return {
+    rows: encodeBinaryCopy(buffer.schema.map((f) => COPY_TYPES[f.type]), buffer.columns, buffer.rows),
+    performance: encodeBinaryCopy(PERFORMANCE_COPY_TYPES, [new Array<string>(requests).fill(subscriptionGuid), ...buffer.performance], requests),
+  };
+}
+
 /**
- * The fast path on PostgreSQL: COPY the chunk's rows and performance samples straight into their tables, inside a
+ * The fast path: COPY the chunk's rows and performance samples straight into their tables, inside a
  * savepoint. When some scoring_id is stored already, both COPYs are undone and `undefined` tells the caller to insert
  * with ON CONFLICT instead.
  */
-export async function copyNew(tx: Queryable, table: string, subscriptionGuid: string, buffer: ChunkBuffer): Promise<number | undefined> {
-  if (!tx.copyCsv) return undefined;
-  const names = buffer.schema.map((f) => quoteName(f.name)).join(", ");
-  const csv = toCsv(buffer.columns, buffer.rows);
-  const performance = toCsv([buffer.performance[0]!.map(() => subscriptionGuid), ...buffer.performance], buffer.performance[0]!.length);
+export async function copyNew(tx: Queryable, table: string, subscriptionGuid: string, buffer: ChunkBuffer, copy?: ChunkCopy): Promise<number | undefined> {
+  if (!tx.copyBinary) return undefined;
+  const { rows, performance } = copy ?? encodeChunk(buffer, subscriptionGuid);
   await tx.query("SAVEPOINT payload_copy");
-  let outcome = await tx.copyCsv(`COPY ${quoteName(table)} (${names}) FROM STDIN WITH (FORMAT csv)`, csv);
-  if (outcome === "ok") {
-    outcome = await tx.copyCsv("COPY performance_metrics (subscription_guid, scoring_id, ts, deployment_id, response_time, records) FROM STDIN WITH (FORMAT csv)", performance);
-  }
+  let outcome = await tx.copyBinary(table, buffer.schema.map((f) => f.name), rows);
+  if (outcome === "ok") outcome = await tx.copyBinary("performance_metrics", PERFORMANCE_COLUMNS, performance);
   await tx.query(outcome === "ok" ? "RELEASE SAVEPOINT payload_copy" : "ROLLBACK TO SAVEPOINT payload_copy");
   return outcome === "ok" ? buffer.rows : undefined;
-}
-
-/** Column arrays as CSV rows: NULL is an empty field, an empty string is quoted (""), other text quoted when it must be. */
-function toCsv(columns: unknown[][], rows: number): string {
-  const lines: string[] = new Array(rows);
-  const cells: string[] = new Array(columns.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns.length; c++) {
-      const v = columns[c]![r];
-      cells[c] = v === null || v === undefined ? "" : typeof v === "number" ? String(v) : typeof v === "boolean" ? (v ? "t" : "f") : csvText(v as string);
-    }
-    lines[r] = cells.join(",");
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-function csvText(text: string): string {
-  if (text === "" || NEEDS_QUOTES.test(text)) return `"${text.replace(/"/g, '""')}"`;
-  return text;
 }
 
 /**
@@ -81,7 +92,12 @@ export async function insertNewRequests(tx: Queryable, table: string, subscripti
        WHERE request IN (SELECT i FROM unnest($2::text[]) WITH ORDINALITY AS p(s, i) WHERE s IN (SELECT scoring_id FROM new_requests))
        ON CONFLICT (scoring_id) DO NOTHING RETURNING 1)
      SELECT (SELECT count(*) FROM new_requests)::int AS requests, (SELECT count(*) FROM new_rows)::int AS rows`,
-    [subscriptionGuid, ...buffer.performance, ...buffer.columns, buffer.requestOfRow],
+    [subscriptionGuid, ...buffer.performance, ...buffer.columns.map((column, i) => (schema[i]!.type === "array<double>" ? column.map(arrayText) : column)), buffer.requestOfRow],
   );
   return { requests: result?.requests ?? 0, rows: result?.rows ?? 0 };
+}
+
+/** A double precision[] value as PostgreSQL array text, `{0.2,0.8}`. */
+function arrayText(value: unknown): string | null {
+  return value === null || value === undefined ? null : `{${(value as number[]).join(",")}}`;
 }

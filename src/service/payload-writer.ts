@@ -1,23 +1,25 @@
 /**
  * Writes scoring payloads: each record's request and answer, normalised to `{fields, values}`, checked against the
- * subscription's typed payload table and inserted in chunks (one `INSERT … SELECT FROM unnest(…)` per chunk, so a
- * chunk costs one statement whatever its size; COPY on PostgreSQL). A scoring_id names one request: the first one
- * stored is kept whole, and a request sent again (in a later batch or the same one) is counted as a duplicate. The caller runs this inside one transaction: a batch lands whole, or not at all.
+ * subscription's typed payload table and written in chunks, one statement per chunk whatever its size: a binary COPY
+ * where the store takes it (PostgreSQL, PGlite), else one `INSERT … SELECT FROM unnest(…)`. A scoring_id names one
+ * request: the first one stored is kept whole, and a request sent again (in a later batch or the same one) is counted
+ * as a duplicate. The caller runs this inside one transaction: a batch lands whole, or not at all.
  */
 import { randomUUID } from "node:crypto";
 import { normaliseRequest, normaliseResponse } from "../engines/native-payloads";
 import type { ValidationIssue } from "../errors";
 import { quoteName, type Queryable } from "../store/store";
 import { canonicalAnswer } from "./class-answers";
-import { ColumnMismatch, completeSchema, fieldNameProblem, predictionProbability, SQL_TYPES, SUSPECT_TEXT, textProblem, toColumnValue, type PayloadField } from "./payload-schema";
+import { completeSchema, fieldNameProblem, SQL_TYPES, textProblem, type PayloadField } from "./payload-schema";
 import type { ScoringPayloadOutcome, ScoringPayloadRecord } from "./resources";
 import { subscriptionRows, type SubscriptionRow } from "./subscription-rows";
-import { ChunkBuffer, copyNew, insertNewRequests } from "./payload-chunks";
+import { ChunkBuffer, copyNew, encodeChunk, insertNewRequests, type ChunkCopy } from "./payload-chunks";
+import { appendRows, layoutFor, sameFields, type CheckedRecord, type Layout, type PreparedRecord } from "./payload-rows";
 
-/** Payload rows per INSERT statement. */
+/** Payload rows per chunk (one COPY, or one INSERT). */
 export const CHUNK_ROWS = 10_000;
-/** Records between two turns of the event loop. */
-const YIELD_EVERY = 20;
+/** Records between two turns of the event loop (each next statement of a chunk's write waits for one). */
+const YIELD_EVERY = 5;
 /** Issues reported at most per batch (the count of the rest is given). */
 const MAX_ISSUES = 20;
 
@@ -27,6 +29,9 @@ interface Target {
   buffer: ChunkBuffer | null;
   /** Scoring ids met in this batch: a request sent twice is kept as first sent. */
   seen: Set<string>;
+  layout?: Layout;
+  /** The last request and answer fields found fit for columns (each record's are checked unless the same). */
+  fitFields?: { request: readonly string[]; response: readonly string[] };
 }
 
 
@@ -87,7 +92,7 @@ export async function writeScoringPayloads(
         report([{ path: `${path}.subscription_id`, message: `no subscription '${checked.record.subscription_id}' exists: see client.data_mart.subscriptions.list()` }]);
         continue;
       }
-      const prepared = prepareRecord(target.row, checked, path);
+      const prepared = prepareRecord(target, checked, path);
       if ("issues" in prepared) {
         report(prepared.issues);
         continue;
@@ -95,7 +100,7 @@ export async function writeScoringPayloads(
       if (problems > 0) {
         // Nothing will be written, but the rest is still checked (values too, once the columns are known), so the
         // error lists every bad record.
-        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), target.row, checked, prepared, path));
+        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path));
         continue;
       }
       if (!target.schema) {
@@ -106,13 +111,13 @@ export async function writeScoringPayloads(
       target.buffer ??= new ChunkBuffer(target.schema);
       if (target.seen.has(checked.scoring_id)) {
         // A scoring id names one request: the first one sent is kept whole, a repeat in the same batch is a duplicate.
-        const rowIssues = appendRows(new ChunkBuffer(target.schema), target.row, checked, prepared, path);
+        const rowIssues = appendRows(new ChunkBuffer(target.schema), layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path);
         if (rowIssues.length) report(rowIssues);
         outcome.duplicate_records++;
         outcome.duplicate_rows += prepared.request.values.length;
         continue;
       }
-      const rowIssues = appendRows(target.buffer, target.row, checked, prepared, path);
+      const rowIssues = appendRows(target.buffer, layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path);
       if (rowIssues.length) {
         report(rowIssues);
         continue;
@@ -123,8 +128,9 @@ export async function writeScoringPayloads(
       if (outcome.records % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
       if (target.buffer.rows >= chunkRows && !options.collect) {
         // One chunk is written while the next is prepared: the database works while this process reads records.
+        const chunk = takeChunk(tx, target);
         await pending;
-        pending = flush(tx, target, outcome);
+        pending = writeChunk(tx, chunk, outcome);
         pending.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
       }
     }
@@ -139,16 +145,10 @@ export async function writeScoringPayloads(
     for (const target of targets.values()) if (target?.buffer?.rows) options.collect.set(target.row.guid, { row: target.row, buffer: target.buffer });
     return outcome;
   }
-  for (const target of targets.values()) if (target?.buffer?.rows) await flush(tx, target, outcome);
+  for (const target of targets.values()) if (target?.buffer?.rows) await writeChunk(tx, takeChunk(tx, target), outcome);
   return outcome;
 }
 
-interface CheckedRecord {
-  record: ScoringPayloadRecord;
-  scoring_id: string;
-  scoring_timestamp: string;
-  response_time: number | null;
-}
 
 function checkRecord(record: unknown, path: string): CheckedRecord | { issues: ValidationIssue[] } {
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
@@ -167,8 +167,9 @@ function checkRecord(record: unknown, path: string): CheckedRecord | { issues: V
   }
   const time = r.scoring_timestamp === undefined ? new Date() : new Date(r.scoring_timestamp);
   if (Number.isNaN(time.getTime())) issues.push({ path: `${path}.scoring_timestamp`, message: `expected an ISO 8601 time such as '2026-11-25T10:00:00Z', got ${JSON.stringify(r.scoring_timestamp)}` });
-  if (r.response_time !== undefined && r.response_time !== null && (typeof r.response_time !== "number" || !Number.isFinite(r.response_time) || r.response_time < 0)) {
-    issues.push({ path: `${path}.response_time`, message: "expected the milliseconds the engine took, a number 0 or more" });
+  // The column is a bigint: a time past its range would fail the whole batch in the database.
+  if (r.response_time !== undefined && r.response_time !== null && (typeof r.response_time !== "number" || !(r.response_time >= 0 && r.response_time < 2 ** 63))) {
+    issues.push({ path: `${path}.response_time`, message: "expected the milliseconds the engine took, a number from 0 to 2^63" });
   }
   if (issues.length) return { issues };
   return {
@@ -179,13 +180,9 @@ function checkRecord(record: unknown, path: string): CheckedRecord | { issues: V
   };
 }
 
-interface PreparedRecord {
-  request: { fields: string[]; values: unknown[][] };
-  response: { fields: string[]; values: unknown[][] };
-  deployment_id: string;
-}
 
-function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: string): PreparedRecord | { issues: ValidationIssue[] } {
+function prepareRecord(target: Target, checked: CheckedRecord, path: string): PreparedRecord | { issues: ValidationIssue[] } {
+  const { row } = target;
   const { record } = checked;
   const issues: ValidationIssue[] = [];
   if (record.binding_id !== undefined && record.binding_id !== row.binding_guid) {
@@ -200,17 +197,20 @@ function prepareRecord(row: SubscriptionRow, checked: CheckedRecord, path: strin
   if ("error" in request) issues.push({ path: `${path}.request`, message: request.error });
   const response = normaliseResponse(record.response);
   if ("error" in response) issues.push({ path: `${path}.response`, message: response.error });
-  if ("ok" in request) issues.push(...fieldNameIssues(request.ok.fields, `${path}.request.fields`));
-  if ("ok" in response) issues.push(...fieldNameIssues(response.ok.fields, `${path}.response.fields`));
+  const fit = target.fitFields;
+  const knownFit = fit !== undefined && "ok" in request && "ok" in response && sameFields(fit.request, request.ok.fields) && sameFields(fit.response, response.ok.fields);
+  if ("ok" in request && !knownFit) issues.push(...fieldNameIssues(request.ok.fields, `${path}.request.fields`));
+  if ("ok" in response && !knownFit) issues.push(...fieldNameIssues(response.ok.fields, `${path}.response.fields`));
   if ("ok" in request && "ok" in response) {
     if (request.ok.values.length !== response.ok.values.length) {
       issues.push({ path: `${path}.response.values`, message: `has ${response.ok.values.length} rows for ${request.ok.values.length} request rows: one answer row per request row is expected` });
     }
     if (request.ok.values.length === 0) issues.push({ path: `${path}.request.values`, message: "is empty: a payload record holds at least one scored row" });
-    const missing = (row.asset_properties.feature_fields ?? []).filter((f) => !request.ok.fields.includes(f));
+    const missing = knownFit ? [] : (row.asset_properties.feature_fields ?? []).filter((f) => !request.ok.fields.includes(f));
     if (missing.length) {
       issues.push({ path: `${path}.request.fields`, message: `lacks the feature column(s) ${missing.map((m) => `'${m}'`).join(", ")}: send every column in feature_columns` });
     }
+    if (!knownFit && issues.length === 0) target.fitFields = { request: [...request.ok.fields], response: [...response.ok.fields] };
   }
   if (issues.length || !("ok" in request) || !("ok" in response)) return { issues };
   return { request: request.ok, response: canonicalAnswer(response.ok, row.asset_properties), deployment_id };
@@ -234,84 +234,6 @@ function fieldNameIssues(fields: readonly string[], path: string): ValidationIss
 /** A field name for a message: JSON-quoted (so NUL and surrogates show as escapes), cut when long. */
 function quoted(name: string): string {
   return JSON.stringify(name.length > 70 ? `${name.slice(0, 70)}…` : name);
-}
-
-/** Where each column's value comes from, worked out once per record. */
-const enum From {
-  ScoringId,
-  Timestamp,
-  Deployment,
-  Nothing,
-  PredictionProbability,
-  ResponseTime,
-  Request,
-  Response,
-}
-
-const FIXED: Record<string, From> = {
-  scoring_id: From.ScoringId,
-  scoring_timestamp: From.Timestamp,
-  deployment_id: From.Deployment,
-  asset_revision: From.Nothing,
-  prediction_probability: From.PredictionProbability,
-  response_time: From.ResponseTime,
-};
-
-/**
- * Converts one record's rows to column values and appends them to the buffer. When a value does not fit, the record's
- * rows are taken out again and the issues (record, row and field named) are returned.
- */
-function appendRows(buffer: ChunkBuffer, row: SubscriptionRow, checked: CheckedRecord, prepared: PreparedRecord, path: string): ValidationIssue[] {
-  const { schema, columns } = buffer;
-  const requestIndex = new Map(prepared.request.fields.map((f, i) => [f, i]));
-  const responseIndex = new Map(prepared.response.fields.map((f, i) => [f, i]));
-  const probabilityField = row.asset_properties.probability_fields?.[0];
-  const probabilityIndex = probabilityField === undefined ? -1 : (responseIndex.get(probabilityField) ?? -1);
-  const sources = schema.map((f) => FIXED[f.name] ?? (f.metadata.modeling_role === "feature" ? From.Request : From.Response));
-  const indexes = schema.map((f, c) => (sources[c] === From.Request ? requestIndex : responseIndex).get(f.name) ?? -1);
-  const types = schema.map((f) => f.type);
-  const issues: ValidationIssue[] = [];
-  const start = buffer.rows;
-  const requestValues = prepared.request.values;
-  for (let r = 0; r < requestValues.length; r++) {
-    const values = requestValues[r]!;
-    const answer = prepared.response.values[r]!;
-    for (let c = 0; c < schema.length; c++) {
-      let value: unknown;
-      switch (sources[c]) {
-        case From.ScoringId: value = `${checked.scoring_id}-${r + 1}`; break;
-        case From.Timestamp: value = checked.scoring_timestamp; break;
-        case From.Deployment: value = prepared.deployment_id; break;
-        case From.Nothing: value = null; break;
-        case From.PredictionProbability: value = probabilityIndex < 0 ? null : predictionProbability(answer[probabilityIndex]); break;
-        case From.ResponseTime: value = checked.response_time; break;
-        case From.Request: value = values[indexes[c]!]; break;
-        default: value = answer[indexes[c]!];
-      }
-      const type = types[c];
-      // The common cases need no conversion; everything else goes through toColumnValue.
-      const cell =
-        (type === "double" && typeof value === "number" && Number.isFinite(value)) || (type === "string" && typeof value === "string" && !SUSPECT_TEXT.test(value))
-          ? value
-          : toColumnValue(schema[c]!, value);
-      if (cell instanceof ColumnMismatch) {
-        const name = schema[c]!.name;
-        const where = sources[c] === From.Request ? `request.values[${r}] field '${name}'` : sources[c] === From.Response ? `response.values[${r}] field '${name}'` : name;
-        issues.push({ path: `${path}.${where}`, message: cell.message });
-        columns[c]!.push(null);
-      } else columns[c]!.push(cell);
-    }
-  }
-  if (issues.length) {
-    for (const column of columns) column.length = start;
-    return issues;
-  }
-  buffer.rows += requestValues.length;
-  const p = buffer.performance;
-  const request = p[0]!.length + 1;
-  for (let r = 0; r < requestValues.length; r++) buffer.requestOfRow.push(request);
-  p[0]!.push(checked.scoring_id), p[1]!.push(checked.scoring_timestamp), p[2]!.push(prepared.deployment_id), p[3]!.push(checked.response_time), p[4]!.push(requestValues.length);
-  return [];
 }
 
 async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string, known?: Map<string, SubscriptionRow | null>): Promise<Target | null> {
@@ -340,13 +262,25 @@ async function createPayloadTable(tx: Queryable, row: SubscriptionRow, schema: P
   row.payload_schema = schema;
 }
 
-/** Inserts the buffered rows with one statement per table; rows whose scoring_id is stored already are kept once. */
-async function flush(tx: Queryable, target: Target, outcome: ScoringPayloadOutcome): Promise<void> {
+/** A full chunk taken from its target, encoded for COPY when the store takes it. */
+interface Chunk {
+  row: SubscriptionRow;
+  buffer: ChunkBuffer;
+  copy: ChunkCopy | undefined;
+}
+
+/** Takes the target's rows as a chunk (the target starts a new one), encoded now: the database may still be writing the chunk before. */
+function takeChunk(tx: Queryable, target: Target): Chunk {
   const buffer = target.buffer!;
   target.buffer = new ChunkBuffer(buffer.schema);
-  const { payload_table, guid } = target.row;
+  return { row: target.row, buffer, copy: tx.copyBinary ? encodeChunk(buffer, target.row.guid) : undefined };
+}
+
+/** Inserts the chunk's rows with one statement per table; rows whose scoring_id is stored already are kept once. */
+async function writeChunk(tx: Queryable, { row, buffer, copy }: Chunk, outcome: ScoringPayloadOutcome): Promise<void> {
+  const { payload_table, guid } = row;
   const requests = buffer.performance[0]!.length;
-  const copied = await copyNew(tx, payload_table, guid, buffer);
+  const copied = await copyNew(tx, payload_table, guid, buffer, copy);
   const stored = copied === undefined ? await insertNewRequests(tx, payload_table, guid, buffer) : { requests, rows: copied };
   outcome.stored_rows += stored.rows;
   outcome.duplicate_rows += buffer.rows - stored.rows;

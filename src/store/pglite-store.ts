@@ -4,7 +4,7 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { DatabaseError } from "../errors";
 import { pgliteSnapshot, pgliteStartParams } from "./pglite-snapshot";
 import { refillSpareInBackground, takeSpare } from "./pglite-spare";
-import type { Queryable, Store } from "./store";
+import { binaryCopyStatement, copyOutcome, type Queryable, type Store } from "./store";
 
 async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
   return import("@electric-sql/pglite");
@@ -49,7 +49,14 @@ export class PGliteStore implements Store {
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work({ query: (sql, params) => runOn(tx, sql, params) }));
+    return this.db.transaction((tx) =>
+      work({
+        query: (sql, params) => runOn(tx, sql, params),
+        // PGlite has no STDIN: COPY reads the data as a file, which the blob option provides.
+        copyBinary: (table, columns, data) =>
+          tx.query(binaryCopyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([data]) }).then(() => "ok" as const, copyOutcome),
+      }),
+    );
   }
 
   describe(): string {

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { DatabaseError } from "../errors";
 import type { PostgresConnection } from "./postgres-credentials";
-import { quoteIdentifier, SCHEMA_CHANGE_LOCK, type Queryable, type Store } from "./store";
+import { binaryCopyStatement, copyOutcome, quoteIdentifier, SCHEMA_CHANGE_LOCK, type Queryable, type Store } from "./store";
 
 /** Options for a store on a PostgreSQL server. */
 export interface PostgresStoreOptions {
@@ -93,8 +93,8 @@ export class PostgresStore implements Store {
         },
         ...(this.copySupported
           ? {
-              copyCsv: (sql: string, csv: string) =>
-                copyCsv(client, sql, csv).catch((error: unknown) => {
+              copyBinary: (table: string, columns: readonly string[], data: Uint8Array) =>
+                copyFrom(client, binaryCopyStatement(table, columns, "STDIN"), data).catch((error: unknown) => {
                   throw toDatabaseError(error, this.connection);
                 }),
             }
@@ -123,20 +123,19 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Streams CSV text into `COPY … FROM STDIN` on one connection (pg-copy-streams). */
-async function copyCsv(client: PoolClient, sql: string, csv: string): Promise<"ok" | "unique_violation"> {
-  const { from: copyFrom } = require("pg-copy-streams") as typeof import("pg-copy-streams");
-  const stream = client.query(copyFrom(sql));
+/** Sends data to `COPY … FROM STDIN` on one connection (pg-copy-streams). */
+async function copyFrom(client: PoolClient, sql: string, data: Uint8Array): Promise<"ok" | "unique_violation"> {
+  const { from } = require("pg-copy-streams") as typeof import("pg-copy-streams");
+  const stream = client.query(from(sql));
   try {
     await new Promise<void>((resolve, reject) => {
       stream.on("finish", resolve);
       stream.on("error", reject);
-      stream.end(csv);
+      stream.end(data);
     });
     return "ok";
   } catch (error) {
-    if ((error as { code?: string }).code === "23505") return "unique_violation";
-    throw error;
+    return copyOutcome(error);
   }
 }
 

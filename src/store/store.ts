@@ -9,10 +9,11 @@ export interface Queryable {
   /** Runs one statement and returns its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /**
-   * Runs `COPY … FROM STDIN WITH (FORMAT csv)` with the given CSV text, where the store can (PostgreSQL): the fast
-   * path for bulk rows. Returns "unique_violation" when a row's key exists already (nothing of the COPY is kept then).
+   * Loads rows into `table`'s `columns` with `COPY … WITH (FORMAT binary)`, the data written by src/store/binary-copy.ts,
+   * where the store can: the fast path for bulk rows. Returns "unique_violation" when a row's key exists already
+   * (nothing of the COPY is kept then, but the transaction is aborted: run it inside a savepoint).
    */
-  copyCsv?(sql: string, csv: string): Promise<"ok" | "unique_violation">;
+  copyBinary?(table: string, columns: readonly string[], data: Uint8Array): Promise<"ok" | "unique_violation">;
 }
 
 export interface Store extends Queryable {
@@ -48,4 +49,15 @@ export function quoteName(name: string): string {
     throw new Error(`not a usable SQL name: ${JSON.stringify(name)} (1 to 63 bytes, no NUL)`);
   }
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The COPY statement for copyBinary, reading from `source` (STDIN, or PGlite's '/dev/blob'). */
+export function binaryCopyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${quoteName(table)} (${columns.map(quoteName).join(", ")}) FROM ${source} WITH (FORMAT binary)`;
+}
+
+/** What copyBinary tells of a failed COPY: a duplicate key is an answer (the caller inserts otherwise), the rest an error. */
+export function copyOutcome(error: unknown): "unique_violation" {
+  if ((error as { code?: string } | null)?.code === "23505") return "unique_violation";
+  throw error;
 }

@@ -197,3 +197,25 @@ describe("a scoring_id names one request, on both stores", () => {
     }
   });
 });
+
+describe("values read back as sent, on both stores", () => {
+  test("text with commas, quotes, line breaks and backslashes; empty text and null; JSON answers; booleans", async () => {
+    const texts = ["a,b", 'say "hi"', "line\nbreak\r\nend", "back\\slash \\N \\.", "", "é ✓ 😀", "x".repeat(100)];
+    const record = (t: string, i: number) =>
+      new PayloadRecord({
+        request: { fields: ["note", "x"], values: [[t, i === 4 ? null : i / 3]] },
+        response: { fields: ["prediction", "detail", "ok"], values: [[t, { t, n: [i, null] }, i % 2 === 0]] },
+        scoring_id: `odd-${i}`,
+      });
+    for (const mart of marts) {
+      const notes = await mart.client.data_mart.subscriptions.add(new CustomMachineLearningAsset({ source_uid: "iris", binding_uid: mart.subscription.binding_uid }));
+      // A small batch (group commit) and a stream (a transaction of its own): both ways of writing.
+      assert.equal((await notes.payload_logging.store(texts.slice(0, 3).map(record))).stored_rows, 3, mart.name);
+      assert.equal((await notes.payload_logging.store((function* () { for (let i = 3; i < texts.length; i++) yield record(texts[i]!, i); })())).stored_rows, texts.length - 3, mart.name);
+      const content = await notes.payload_logging.get_table_content({ limit: 100 });
+      const read = content.sort((a, b) => String(a.scoring_id).localeCompare(String(b.scoring_id))).map((r) => [r.note, r.x, r.prediction, r.detail, r.ok]);
+      assert.deepEqual(read, texts.map((t, i) => [t, i === 4 ? null : i / 3, t, { t, n: [i, null] }, i % 2 === 0]), mart.name);
+      await mart.client.data_mart.subscriptions.delete(notes.uid);
+    }
+  });
+});
