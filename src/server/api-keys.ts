@@ -82,8 +82,16 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
   return (await db.query<KeyRow>("SELECT * FROM openscale_server.api_keys ORDER BY created_at DESC, id")).map(toRecord);
 }
 
+/** The channel a revocation is announced on: servers keep active keys in memory and forget them when told (./active-keys.ts). */
+export const REVOKED_CHANNEL = "openscale_api_key_revoked";
+
 export async function revokeApiKey(db: Queryable, id: string): Promise<ApiKeyRecord> {
-  const [row] = await db.query<KeyRow>("UPDATE openscale_server.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *", [String(id)]);
+  // One statement: the notice goes out when the revocation commits, and only then.
+  const [row] = await db.query<KeyRow>(
+    `WITH revoked AS (UPDATE openscale_server.api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *)
+     SELECT revoked.*, pg_notify('${REVOKED_CHANNEL}', revoked.id) IS NULL AS notified FROM revoked`,
+    [String(id)],
+  );
   if (!row) throw new NotFoundError("API key", String(id), "`openscale apikeys list` shows the key ids.");
   return toRecord(row);
 }

@@ -10,9 +10,11 @@ import { LocalJwtIssuer, bearerToken } from "../auth/jwt";
 import { DatabaseError, NotFoundError, OpenScaleError, StateError, ValidationError } from "../errors";
 import { EngineError, EngineTimeoutError } from "../engines/errors";
 import type { Store } from "../store/store";
-import { TOKEN_SECONDS, activeKey, createApiKey, holdsApiKey, listApiKeys, redactApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
+import { TOKEN_SECONDS, createApiKey, holdsApiKey, listApiKeys, redactApiKeys, revokeApiKey, signingSecret, verifyApiKey, type ApiKeyRecord, type Role } from "./api-keys";
 import { fromQueryValue, pathParameters, ROUTES, type Access as RouteAccess } from "../service/routes";
+import type { ActiveKeys } from "./active-keys";
 import type { DataMarts } from "./data-marts";
+import { batchedStdout } from "./log-stream";
 import { openApiDocument } from "./openapi";
 
 /** The largest request body (payload records of 10,000 rows of 20 features fit). */
@@ -68,6 +70,8 @@ declare module "fastify" {
 export interface ServerOptions {
   store: Store;
   dataMarts: DataMarts;
+  /** The active keys, kept in memory between revocations. */
+  activeKeys: ActiveKeys;
   logger?: boolean | object;
   https?: { key: Buffer; cert: Buffer };
 }
@@ -111,6 +115,8 @@ function classify(error: unknown): { status: number; code: string; message: stri
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store, dataMarts } = options;
   const issuer = new LocalJwtIssuer(await signingSecret(store));
+  const given = typeof options.logger === "object" ? (options.logger as { stream?: unknown }) : {};
+  const log = options.logger === false || given.stream ? undefined : batchedStdout();
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -126,12 +132,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         ? false
         : {
             level: "info",
+            ...(log ? { stream: log.stream } : {}),
             redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" },
             // fastify logs each request's URL, query string included: a key or token sent there (and refused) is cut out.
             serializers: { req: (request: FastifyRequest) => ({ method: request.method, url: urlForLog(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }) },
             ...(typeof options.logger === "object" ? options.logger : {}),
           },
   });
+  if (log) app.addHook("onClose", async () => log.close());
   // JSON sent as text/plain would reach the routes as a string and be refused with a message about its shape: a 415
   // that names the content type to send is clearer.
   app.removeContentTypeParser("text/plain");
@@ -173,7 +181,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (!token) throw new HttpError(401, "unauthorized", "missing bearer token: exchange an API key at POST /identity/token and send Authorization: Bearer <access_token>");
     const checked = issuer.verify(token);
     if ("error" in checked) throw new HttpError(401, "unauthorized", checked.error === "expired" ? "the token has expired: get a new one at POST /identity/token" : "the token is not valid");
-    const key = await activeKey(store, String(checked.claims.sub));
+    const key = await options.activeKeys.get(String(checked.claims.sub));
     if (!key) throw new HttpError(401, "unauthorized", "the API key of this token was revoked");
     const dm = (request.params as { dm?: string }).dm;
     if (dm !== undefined && dm !== key.data_mart_id) throw new NotFoundError("data mart", dm, "");
@@ -219,6 +227,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const key = (await listApiKeys(store)).find((k) => k.id === request.params.id && k.data_mart_id === request.params.dm);
     if (!key) throw new NotFoundError("API key", request.params.id, "");
     await revokeApiKey(store, key.id);
+    options.activeKeys.revoked(key.id);
     void reply.status(204);
   });
   return app;

@@ -7,6 +7,7 @@ import type { AdapterOptions } from "../engines/adapter";
 import { DatabaseError } from "../errors";
 import type { Store } from "../store/store";
 import { secretBoxProvider } from "../store/secret-box";
+import { ActiveKeys } from "./active-keys";
 import { buildServer } from "./app";
 import { DataMarts, serverSealingKey } from "./data-marts";
 import { openServerStore, type ServerDatabase } from "./server-store";
@@ -38,14 +39,24 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const sealing = options.database.kind === "embedded" ? secretBoxProvider(options.database.dir) : serverSealingKey();
   const dataMarts = new DataMarts(options.database, store, options.engine, sealing);
   const https = options.tls ? { cert: fs.readFileSync(options.tls.cert), key: fs.readFileSync(options.tls.key) } : undefined;
-  const app = await buildServer({ store, dataMarts, ...(options.logger !== undefined ? { logger: options.logger } : {}), ...(https ? { https } : {}) });
-  const address = await app.listen({ port: options.port ?? 8080, host: options.host ?? "127.0.0.1" });
+  const activeKeys = ActiveKeys.start(store, options.database);
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let address: string;
+  try {
+    app = await buildServer({ store, dataMarts, activeKeys, ...(options.logger !== undefined ? { logger: options.logger } : {}), ...(https ? { https } : {}) });
+    address = await app.listen({ port: options.port ?? 8080, host: options.host ?? "127.0.0.1" });
+  } catch (error) {
+    await activeKeys.close();
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   let closing: Promise<void> | undefined;
   return {
     url: address.replace("[::1]", "localhost"),
     close: () =>
       (closing ??= (async () => {
         await app.close(); // waits for in-flight requests; new connections are refused
+        await activeKeys.close();
         await dataMarts.close();
         await store.close();
       })()),

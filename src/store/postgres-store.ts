@@ -15,8 +15,11 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = "postgresql" as const;
   private readonly prepared = new WeakSet<PoolClient>();
-  /** Whether the server takes `COPY … FROM STDIN` (PostgreSQL does; PGlite served over a socket loses sync on it). */
-  private copySupported = true;
+  /**
+   * PGlite served over the wire protocol (the tests' stand-in for PostgreSQL) rather than PostgreSQL: it loses sync on
+   * `COPY … FROM STDIN`, and runs every connection in one session.
+   */
+  pgliteOverWire = false;
 
   private constructor(
     private readonly pool: Pool,
@@ -32,7 +35,7 @@ export class PostgresStore implements Store {
     try {
       await createSchemaOnce(pool, schema);
       const [{ version }] = (await pool.query<{ version: string }>("SELECT version()")).rows as [{ version: string }];
-      store.copySupported = !/\bPGlite\b/.test(version);
+      store.pgliteOverWire = /\bPGlite\b/.test(version);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toDatabaseError(error, connection);
@@ -91,7 +94,7 @@ export class PostgresStore implements Store {
             throw toDatabaseError(error, this.connection);
           }
         },
-        ...(this.copySupported
+        ...(!this.pgliteOverWire
           ? {
               copyBinary: (table: string, columns: readonly string[], data: Uint8Array) =>
                 copyFrom(client, binaryCopyStatement(table, columns, "STDIN"), data).catch((error: unknown) => {

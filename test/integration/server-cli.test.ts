@@ -42,6 +42,7 @@ describe("openscale apikeys and serve", () => {
     const exited = new Promise<number | null>((resolve) => server.on("exit", resolve));
     server.kill("SIGTERM");
     assert.equal(await exited, 0);
+    assert.match(out, /"url":"\/identity\/token"[\s\S]*"msg":"request completed"/, "the request's log lines, written (batched) by the time it stopped");
     assert.ok(!out.includes(key) && !out.includes("osk_"), "no key in the server's output");
   });
 
