@@ -14,7 +14,7 @@ import { parseOrThrow } from "./validation";
  * The environment variables that point every `new APIClient(...)` without `url` at a data mart server, so a notebook
  * or script written for the embedded data mart runs unchanged against a team's server.
  */
-export const SERVER_VARIABLES = { url: "OPENSCALE_URL", apikey: "OPENSCALE_APIKEY", instance_guid: "OPENSCALE_INSTANCE_GUID" } as const;
+const SERVER_VARIABLES = { url: "OPENSCALE_URL", apikey: "OPENSCALE_APIKEY", instance_guid: "OPENSCALE_INSTANCE_GUID" } as const;
 
 /** Options of `new APIClient()`. Everything has a default: `new APIClient()` opens `./.openscale`. */
 export interface APIClientOptions {

@@ -53,6 +53,9 @@ function messageOf(body: unknown): string {
   return errors?.map((e) => e.message).join("; ") ?? "no reason given";
 }
 
+/** The pause before attempt `attempt + 2`: 200 ms, doubling. */
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+
 const ENGINE_ERRORS: Record<string, typeof EngineError> = { EngineAuthenticationError, EngineConnectionError, EngineRequestError, EngineResponseError, EngineServerError, EngineTimeoutError };
 
 /** The server's error as the embedded client's error class. */
@@ -113,7 +116,7 @@ export function remoteDataMartService(options: RemoteOptions): DataMartService {
         });
       } catch (error) {
         if (retryable && attempt < retries) {
-          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+          await backOff(attempt);
           continue;
         }
         if (error instanceof OpenScaleError) throw error;
@@ -125,7 +128,7 @@ export function remoteDataMartService(options: RemoteOptions): DataMartService {
         continue;
       }
       if (response.status === 503 && retryable && attempt < retries) {
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        await backOff(attempt);
         continue;
       }
       if (response.status >= 400) throw errorOf(response, `${route.verb} ${route.path}`);

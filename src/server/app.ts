@@ -133,7 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         : {
             level: "info",
             ...(log ? { stream: log.stream } : {}),
-            redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.query.apikey", "req.body"], censor: "****" },
+            redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.body"], censor: "****" },
             // fastify logs each request's URL, query string included: a key or token sent there (and refused) is cut out.
             serializers: { req: (request: FastifyRequest) => ({ method: request.method, url: urlForLog(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort }) },
             ...(typeof options.logger === "object" ? options.logger : {}),
@@ -214,7 +214,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // v1's form, the subscription under its binding (the binding segment only locates it).
     if (route.nested) app.route({ method: route.verb, url: route.path.replace("/subscriptions/:s", "/service_bindings/:b/subscriptions/:s"), preHandler: guard(route.access), handler });
   }
-  app.get<{ Params: { dm: string; b: string } }>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("read") }, async (request) => (await dataMarts.service(request.params.dm)).listSubscriptions(request.params.b));
+  app.get<{ Params: { dm: string; b: string } }>("/v1/data_marts/:dm/service_bindings/:b/subscriptions", { preHandler: guard("read") }, async (request) => dataMarts.call(request.params.dm, "listSubscriptions", [request.params.b]));
 
   app.get<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request) => ({ api_keys: (await listApiKeys(store)).filter((k) => k.data_mart_id === request.params.dm) }));
   app.post<Dm>("/v1/data_marts/:dm/api_keys", { preHandler: guard("keys") }, async (request, reply) => {

@@ -41,11 +41,12 @@ export class DataMarts {
    * one this server holds as not set up is looked up again every time: another server may have set it up since.
    */
   async service(id: string): Promise<LocalDataMartService> {
-    let found = this.held.get(id);
+    const found = this.held.get(id);
     if (!found) {
-      found = this.make(id);
-      this.held.set(id, found);
-      found.catch(() => this.held.delete(id));
+      const made = this.make(id); // looks the data mart up
+      this.held.set(id, made);
+      made.catch(() => this.held.delete(id));
+      return (await made).service;
     }
     const held = await found;
     if (this.database.kind === "postgresql" && !held.location.read()) await this.lookUp(id, held.location);

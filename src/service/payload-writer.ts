@@ -100,7 +100,7 @@ export async function writeScoringPayloads(
       if (problems > 0) {
         // Nothing will be written, but the rest is still checked (values too, once the columns are known), so the
         // error lists every bad record.
-        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path));
+        if (target.schema) report(appendRows(new ChunkBuffer(target.schema), layoutOf(target, target.schema, prepared), checked, prepared, path));
         continue;
       }
       if (!target.schema) {
@@ -111,13 +111,13 @@ export async function writeScoringPayloads(
       target.buffer ??= new ChunkBuffer(target.schema);
       if (target.seen.has(checked.scoring_id)) {
         // A scoring id names one request: the first one sent is kept whole, a repeat in the same batch is a duplicate.
-        const rowIssues = appendRows(new ChunkBuffer(target.schema), layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path);
+        const rowIssues = appendRows(new ChunkBuffer(target.schema), layoutOf(target, target.schema, prepared), checked, prepared, path);
         if (rowIssues.length) report(rowIssues);
         outcome.duplicate_records++;
         outcome.duplicate_rows += prepared.request.values.length;
         continue;
       }
-      const rowIssues = appendRows(target.buffer, layoutFor(target, target.schema, prepared, target.row.asset_properties.probability_fields?.[0]), checked, prepared, path);
+      const rowIssues = appendRows(target.buffer, layoutOf(target, target.schema, prepared), checked, prepared, path);
       if (rowIssues.length) {
         report(rowIssues);
         continue;
@@ -234,6 +234,11 @@ function fieldNameIssues(fields: readonly string[], path: string): ValidationIss
 /** A field name for a message: JSON-quoted (so NUL and surrogates show as escapes), cut when long. */
 function quoted(name: string): string {
   return JSON.stringify(name.length > 70 ? `${name.slice(0, 70)}…` : name);
+}
+
+/** Where each column's value comes from in records with these fields (worked out again only when they change). */
+function layoutOf(target: Target, schema: PayloadField[], prepared: PreparedRecord): Layout {
+  return layoutFor(target, schema, prepared, target.row.asset_properties.probability_fields?.[0]);
 }
 
 async function targetFor(tx: Queryable, targets: Map<string, Target | null>, guid: string, known?: Map<string, SubscriptionRow | null>): Promise<Target | null> {

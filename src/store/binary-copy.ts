@@ -44,7 +44,7 @@ const TWO_32 = 2 ** 32;
 const SHORT_TEXT = 64;
 
 /** A growing buffer of one COPY's data: the header, the tuples appended, and the trailer `finish` adds. */
-export class BinaryCopyWriter {
+class BinaryCopyWriter {
   private buffer: Buffer;
   private view: DataView;
   private at: number;

@@ -16,6 +16,7 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { APIClient, CustomMachineLearningInstance, startLocalEngines, StateError, type LocalEngines } from "../../src/index";
 import { createApiKey, openServerStore, revokeApiKey, serve, type RunningServer } from "../../src/server/index";
+import { tokenFor as tokenAt } from "../support/api-token";
 import { freshDatabase, type FreshDatabase } from "../support/postgres";
 import { RecordingOutput } from "../support/recording-output";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
@@ -143,10 +144,6 @@ test("servers keep active keys in memory, yet a key revoked through another serv
     const store = await openServerStore({ kind: "postgresql", credentials: database.url });
     const { key: admin } = await createApiKey(store, { role: "admin", data_mart_id: "keys" });
     const viewers = [(await createApiKey(store, { role: "viewer", data_mart_id: "keys" })).key, (await createApiKey(store, { role: "viewer", data_mart_id: "keys" })).key];
-    const tokenAt = async (url: string, apikey: string) => {
-      const r = await fetch(`${url}/identity/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey }).toString() });
-      return ((await r.json()) as { access_token: string }).access_token;
-    };
     const status = async (url: string, token: string) => (await fetch(`${url}/v1/data_marts/keys/api_keys`, { headers: { authorization: `Bearer ${token}` } })).status;
     const [a, b] = servers.map((s) => s.url) as [string, string];
     const viewerTokens = await Promise.all(viewers.map((v) => tokenAt(a, v)));

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { APIClient, CustomMachineLearningInstance, generateCreditRisk, rowsOf, startLocalEngines, type LocalEngines } from "../../src/index";
 import { createApiKey, openServerStore, serve, type RunningServer } from "../../src/server/index";
+import { tokenFor } from "./api-token";
 import { creditAsset } from "./credit-asset";
 import { startTestPostgres, type TestPostgres } from "./postgres";
 import { RecordingOutput } from "./recording-output";
@@ -75,7 +76,7 @@ export async function startServedMart(label: string, options: { logger?: boolean
 
   const tokens = new Map<string, Promise<string>>();
   const token = (key: string) => {
-    if (!tokens.has(key)) tokens.set(key, exchange(url, key));
+    if (!tokens.has(key)) tokens.set(key, tokenFor(url, key));
     return tokens.get(key)!;
   };
   const call: ServedMart["call"] = async (method, path, o = {}) => {
@@ -138,12 +139,6 @@ export async function startServedMart(label: string, options: { logger?: boolean
   };
 }
 
-async function exchange(url: string, apikey: string): Promise<string> {
-  const r = await fetch(`${url}/identity/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey }).toString() });
-  const body = (await r.json()) as { access_token: string };
-  assert.equal(r.status, 200, JSON.stringify(body));
-  return body.access_token;
-}
 
 /** Asserts v1's error shape with `status`, and returns the messages joined (for matching). */
 export function assertV1Error(answer: Answer, status: number, what: string): string {

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { createApiKey, openServerStore, serve, type Role, type RunningServer, type ServerDatabase } from "../../src/server/index";
 import type { AdapterOptions } from "../../src/engines/adapter";
+import { tokenFor } from "./api-token";
 import type { Store } from "../../src/store/store";
 
 export interface TestServer {
@@ -56,9 +57,7 @@ export async function startTestServer(label: string, engine?: AdapterOptions): P
 }
 
 async function call(url: string, method: string, at: string, apikey: Promise<string>): Promise<{ status: number; body: any }> {
-  const exchange = await fetch(`${url}/identity/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: await apikey }).toString() });
-  const { access_token } = (await exchange.json()) as { access_token: string };
-  const response = await fetch(`${url}${at}`, { method, headers: { authorization: `Bearer ${access_token}` } });
+  const response = await fetch(`${url}${at}`, { method, headers: { authorization: `Bearer ${await tokenFor(url, await apikey)}` } });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
